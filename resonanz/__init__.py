@@ -1,0 +1,1 @@
+"""Resonanz: a German-first social media dialog hub."""

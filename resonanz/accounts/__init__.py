@@ -1,0 +1,1 @@
+"""Users, brands (tenants), memberships with roles, API tokens."""

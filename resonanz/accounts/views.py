@@ -1,0 +1,135 @@
+"""Account pages: sign-up, login, settings (API tokens, data export, deletion) and profiles."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from resonanz.accounts import selectors, services
+from resonanz.accounts.forms import DeleteAccountForm, LoginForm, SignUpForm, TokenForm
+from resonanz.core.errors import DomainError, NotFound
+from resonanz.core.ratelimit import check_rate, client_key
+from resonanz.core.web import error_response, form_errors
+
+
+def _safe_next(request: HttpRequest, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    brand_slug = request.POST.get("brand") or request.GET.get("brand") or ""
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_rate("signup", client_key(request))
+            brand = selectors.get_brand(brand_slug) if brand_slug else None
+            user = services.sign_up(**form.cleaned_data, brand=brand)
+        except NotFound:
+            form.add_error(None, _("Unknown community."))
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            auth_login(request, user, backend="resonanz.accounts.backends.HandleOrEmailBackend")
+            messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.username})
+            return redirect(f"/b/{brand_slug}/" if brand_slug else _safe_next(request))
+    return render(request, "accounts/signup.html", {"form": form, "brand_slug": brand_slug})
+
+
+def login(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            check_rate("login", client_key(request))
+        except DomainError as exc:
+            return error_response(request, exc)
+    return auth_views.LoginView.as_view(
+        template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+    )(request)
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        try:
+            check_rate("password_reset", client_key(request))
+        except DomainError as exc:
+            return error_response(request, exc)
+        return super().post(request, *args, **kwargs)
+
+
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    context = {
+        "tokens": request.user.api_tokens.order_by("-created_at"),  # type: ignore[union-attr]
+        "memberships": selectors.list_memberships(request.user),  # type: ignore[arg-type]
+        "token_form": TokenForm(),
+        "delete_form": DeleteAccountForm(),
+        "new_token": request.session.pop("new_token", None),
+    }
+    return render(request, "accounts/settings.html", context)
+
+
+@login_required
+@require_POST
+def create_token(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        _token, plain = services.create_api_token(request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        request.session["new_token"] = plain  # shown once on the next page, then gone
+    return redirect("accounts:settings")
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        services.revoke_api_token(request.user, token_id=token_id)  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:settings")
+
+
+@login_required
+def export_data(request: HttpRequest) -> HttpResponse:
+    from resonanz.community.privacy import export_user_data
+
+    data = export_user_data(request.user)  # type: ignore[arg-type]
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="resonanz-{request.user.username}.json"'
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    from resonanz.community.privacy import delete_account as delete
+
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.check_password(form.cleaned_data["password"]):  # type: ignore[union-attr]
+            form.add_error("password", _("The password is not correct."))
+        else:
+            delete(request.user)  # type: ignore[arg-type]
+            auth_logout(request)
+            messages.success(request, _("Your account was deleted."))
+            return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+def profile(request: HttpRequest, handle: str) -> HttpResponse:
+    try:
+        person = selectors.get_user_by_handle(handle)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "accounts/profile.html", {"person": person})

@@ -1,0 +1,1 @@
+"""The brand's blog: articles written by the team; comments are posts in the article's thread."""

@@ -1,0 +1,1 @@
+"""The brand-owned forum: categories, threads, posts, reactions and search."""

@@ -1,0 +1,66 @@
+"""GDPR: a member downloads their data and deletes their account.
+
+On deletion each brand's policy decides whether the member's posts stay anonymised (author removed,
+text kept so threads still make sense) or are removed (text replaced by a tombstone).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from resonanz.accounts.models import Brand, User
+from resonanz.community.models import Post, Reaction, Thread, Visibility
+
+REMOVED_TEXT = "[gelöscht / deleted]"
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    posts = Post.objects.filter(author=user).select_related("brand", "thread").order_by("created_at")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "memberships": [
+            {"brand": m.brand.slug, "role": m.role, "since": m.created_at.isoformat()}
+            for m in user.memberships.select_related("brand")
+        ],
+        "posts": [
+            {
+                "brand": p.brand.slug,
+                "thread": p.thread.title,
+                "thread_id": p.thread_id,
+                "created_at": p.created_at.isoformat(),
+                "edited_at": p.edited_at.isoformat() if p.edited_at else None,
+                "text": p.body,
+                "visibility": p.visibility,
+            }
+            for p in posts
+        ],
+        "reactions": [
+            {"post_id": r.post_id, "kind": r.kind, "created_at": r.created_at.isoformat()}
+            for r in Reaction.objects.filter(user=user).order_by("created_at")
+        ],
+    }
+
+
+@transaction.atomic
+def delete_account(user: User) -> None:
+    """Delete the account; posts follow each brand's deletion policy, nothing else breaks."""
+    remove_in = Brand.objects.filter(posts__author=user, deletion_policy=Brand.DeletionPolicy.REMOVE).distinct()
+    Post.objects.filter(author=user, brand__in=remove_in).update(
+        body=REMOVED_TEXT, body_html=f"<p>{REMOVED_TEXT}</p>", visibility=Visibility.REMOVED
+    )
+    Post.objects.filter(author=user).update(author=None)
+    Thread.objects.filter(author=user).update(author=None)
+    Reaction.objects.filter(user=user).delete()  # counters stay: they are anonymous totals
+    user.api_tokens.all().delete()
+    user.memberships.all().delete()
+    user.delete()

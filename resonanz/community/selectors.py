@@ -1,0 +1,67 @@
+"""Reads in the forum, always scoped to one brand and to what the viewer may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from resonanz.accounts.models import Brand, Role
+from resonanz.accounts.permissions import AnyUser, has_role
+from resonanz.community.models import Category, Post, Reaction, Thread, Visibility
+from resonanz.core.errors import NotFound
+
+
+def list_categories(brand: Brand) -> QuerySet[Category]:
+    return Category.objects.filter(brand=brand, kind=Category.Kind.FORUM)
+
+
+def get_category(brand: Brand, slug: str) -> Category:
+    try:
+        return Category.objects.get(brand=brand, slug=slug, kind=Category.Kind.FORUM)
+    except Category.DoesNotExist as exc:
+        raise NotFound(f"unknown category {slug!r}") from exc
+
+
+def _visible_posts(brand: Brand, viewer: AnyUser | None) -> QuerySet[Post]:
+    posts = Post.objects.filter(brand=brand)
+    if not has_role(viewer, brand, Role.MODERATOR):
+        posts = posts.filter(visibility=Visibility.VISIBLE)
+    return posts
+
+
+def list_threads(brand: Brand, *, category: Category | None = None, viewer: AnyUser | None = None) -> QuerySet[Thread]:
+    threads = Thread.objects.filter(brand=brand, category__kind=Category.Kind.FORUM)
+    if category is not None:
+        threads = threads.filter(category=category)
+    if not has_role(viewer, brand, Role.MODERATOR):
+        threads = threads.filter(visibility=Visibility.VISIBLE)
+    return threads.select_related("author", "category").order_by("-is_pinned", "-last_post_at", "-id")
+
+
+def get_thread(brand: Brand, thread_id: int, *, viewer: AnyUser | None = None) -> Thread:
+    threads = Thread.objects.filter(brand=brand).select_related("category", "author")
+    if not has_role(viewer, brand, Role.MODERATOR):
+        threads = threads.filter(visibility=Visibility.VISIBLE)
+    thread = threads.filter(pk=thread_id).first()
+    if thread is None:
+        raise NotFound(f"unknown thread {thread_id}")
+    return thread
+
+
+def list_thread_posts(thread: Thread, *, viewer: AnyUser | None = None) -> QuerySet[Post]:
+    posts = _visible_posts(thread.brand, viewer).filter(thread=thread).select_related("author")
+    if viewer is not None and viewer.is_authenticated:
+        posts = posts.prefetch_related(
+            Prefetch("reactions", queryset=Reaction.objects.filter(user_id=viewer.pk), to_attr="own_reactions")
+        )
+    return posts.order_by("created_at", "id")
+
+
+def get_post(brand: Brand, post_id: int, *, viewer: AnyUser | None = None) -> Post:
+    post = _visible_posts(brand, viewer).select_related("thread", "author").filter(pk=post_id).first()
+    if post is None:
+        raise NotFound(f"unknown post {post_id}")
+    return post
+
+
+def list_posts(brand: Brand, *, viewer: AnyUser | None = None) -> QuerySet[Post]:
+    return _visible_posts(brand, viewer).select_related("thread", "author").order_by("-created_at", "-id")

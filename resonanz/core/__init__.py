@@ -1,0 +1,1 @@
+"""Shared foundations: base models, brand scoping, domain errors, Markdown, rate limits."""

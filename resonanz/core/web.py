@@ -1,0 +1,54 @@
+"""Helpers for thin views: brand lookup from the URL and domain errors turned into responses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from resonanz.accounts.selectors import get_brand
+from resonanz.core.errors import DomainError, NotFound
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponse)
+
+
+def brand_view(
+    view: Callable[Concatenate[HttpRequest, P], R],
+) -> Callable[Concatenate[HttpRequest, str, P], HttpResponse]:
+    """Resolve ``brand_slug`` into ``request.brand``; NotFound becomes 404, other domain errors a page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, brand_slug: str, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            request.brand = get_brand(brand_slug)  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except DomainError as exc:
+            return error_response(request, exc)
+
+    return wrapper
+
+
+def error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A domain error as a page (or an htmx fragment) with its status code and message."""
+    headers = {"Retry-After": str(exc.retry_after)} if hasattr(exc, "retry_after") else None
+    if getattr(request, "htmx", False):
+        return render(request, "core/error_fragment.html", {"error": exc}, status=exc.status, headers=headers)
+    return render(request, "core/error.html", {"error": exc}, status=exc.status, headers=headers)
+
+
+def form_errors(form: Any, exc: DomainError) -> None:
+    """Attach a domain error to the form field it names (or to the form as a whole)."""
+    errors = getattr(exc, "errors", None) or {exc.field or "__all__": exc.message}
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+def flash(request: HttpRequest, message: str) -> None:
+    messages.success(request, message)

@@ -1,0 +1,66 @@
+"""The one reader of environment variables and secrets.
+
+Every setting that differs between the embedded default (SQLite, in-process worker, files in
+``RESONANZ_DATA_DIR``) and the scale mode (PostgreSQL, Redis) is read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+
+
+def flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in TRUE_VALUES
+
+
+def text(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def integer(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name} must be an integer, got {value!r}") from exc
+
+
+def listing(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    """All state of the embedded mode lives here: SQLite file, uploads, cache, secret key."""
+    path = Path(os.environ.get("RESONANZ_DATA_DIR", "./var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key() -> str:
+    """SECRET_KEY from the environment; in the embedded mode a generated key kept in the data dir.
+
+    Production settings refuse to start without the environment variable, so a key is never
+    silently generated on a server where several processes would each invent their own.
+    """
+    key = os.environ.get("SECRET_KEY") or os.environ.get("RESONANZ_SECRET_KEY")
+    if key:
+        return key
+    key_file = data_dir() / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

@@ -1,0 +1,21 @@
+"""Root URLs: pages per brand under /b/<brand>/, accounts, admin, the API and language switching."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from resonanz.api import api
+from resonanz.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("accounts/", include("resonanz.accounts.urls")),
+    path("b/<slug:brand_slug>/", include("resonanz.community.urls")),
+    path("b/<slug:brand_slug>/blog/", include("resonanz.blog.urls")),
+    path("b/<slug:brand_slug>/moderation/", include("resonanz.moderation.urls")),
+]
