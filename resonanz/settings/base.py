@@ -112,7 +112,7 @@ else:
 
 TASK_BACKEND = env.text("RESONANZ_TASK_BACKEND", "rq" if REDIS_URL else "database")
 if TASK_BACKEND == "rq":
-    INSTALLED_APPS += ["django_rq"]
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASK_BACKEND == "immediate":

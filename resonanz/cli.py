@@ -1,0 +1,132 @@
+"""The ``resonanz`` command: run the product, manage its data, train and use the classifiers.
+
+Subcommands that need the database set Django up lazily, so ``resonanz --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resonanz.settings.base")
+    import django
+
+    django.setup()
+
+
+def _with_django(handler: Handler) -> Handler:
+    def wrapped(args: argparse.Namespace) -> int:
+        setup_django()
+        return handler(args)
+
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from resonanz.server import serve
+
+    return serve(host=args.host, port=args.port, workers=args.workers, with_worker=not args.no_worker)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from resonanz.demo.loader import load_demo
+
+    summary = load_demo(stdout=sys.stdout)
+    print(summary.format_logins())
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from resonanz.server import run_worker
+
+    return run_worker(queue=args.queue, burst=args.burst)
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    from resonanz.server import create_admin
+
+    return create_admin(username=args.username, email=args.email, password=args.password)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["resonanz manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="resonanz",
+        description="Resonanz — social media dialog hub. State of the embedded mode lives in RESONANZ_DATA_DIR "
+        "(default ./var); DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser("run", help="serve the web app with gunicorn (and the task worker in embedded mode)")
+    run.add_argument("--host", default=os.environ.get("RESONANZ_HOST", "127.0.0.1"))
+    run.add_argument("--port", type=int, default=int(os.environ.get("RESONANZ_PORT", "8000")))
+    run.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    run.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+    run.set_defaults(func=_with_django(cmd_run))
+
+    migrate = sub.add_parser("migrate", help="create or update the database tables")
+    migrate.add_argument("-v", "--verbosity", type=int, default=1)
+    migrate.set_defaults(func=_with_django(cmd_migrate))
+
+    demo = sub.add_parser("demo", help="load the demo brands, users and posts (idempotent)")
+    demo.set_defaults(func=_with_django(cmd_demo))
+
+    worker = sub.add_parser("worker", help="process background tasks (database or Redis queue)")
+    worker.add_argument("--queue", default="default")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.set_defaults(func=_with_django(cmd_worker))
+
+    admin = sub.add_parser("createadmin", help="create a superuser for the Django admin")
+    admin.add_argument("--username", default=os.environ.get("RESONANZ_ADMIN_USER", "admin"))
+    admin.add_argument("--email", default=os.environ.get("RESONANZ_ADMIN_EMAIL", "admin@localhost"))
+    admin.add_argument(
+        "--password", default=os.environ.get("RESONANZ_ADMIN_PASSWORD"), help="default: RESONANZ_ADMIN_PASSWORD or ask"
+    )
+    admin.set_defaults(func=_with_django(cmd_createadmin))
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=_with_django(cmd_manage))
+
+    _register_optional(sub)
+    return parser
+
+
+def _register_optional(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Subcommands owned by the domain apps (train, classify, evaluate, import, …)."""
+    from resonanz.classify.commands import register as register_classify
+
+    register_classify(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Process management for ``resonanz run`` / ``worker`` / ``createadmin``.
+
+``run`` prepares the database and static files, then supervises gunicorn (the web server) and, in the
+embedded mode, one database task worker, restarting the worker if it dies and stopping both on a signal.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+from django.conf import settings
+from django.core.management import call_command
+
+
+def _uses_database_queue() -> bool:
+    return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
+
+
+def prepare() -> None:
+    """Migrate and collect static files, so a fresh data directory just works."""
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _spawn_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "resonanz", "worker"])
+
+
+def _spawn_web(host: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    bind = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+    command = [
+        sys.executable, "-m", "gunicorn", "resonanz.wsgi:application",
+        "--bind", bind, "--workers", str(max(1, workers)), "--threads", "4",
+        "--access-logfile", "-", "--graceful-timeout", "10", "--timeout", "60",
+    ]  # fmt: skip
+    return subprocess.Popen(command)
+
+
+def serve(*, host: str, port: int, workers: int, with_worker: bool) -> int:
+    prepare()
+    web = _spawn_web(host, port, workers)
+    worker = _spawn_worker() if with_worker and _uses_database_queue() else None
+    print(f"Resonanz läuft auf / is running at http://{host}:{port}/  (Ctrl+C beendet / stops)", flush=True)
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while not stopping and web.poll() is None:
+            if worker is not None and worker.poll() is not None:
+                print(f"task worker exited with {worker.returncode}; restarting", file=sys.stderr, flush=True)
+                time.sleep(1)
+                worker = _spawn_worker()
+            time.sleep(0.5)
+    finally:
+        for process in (web, worker):
+            if process is not None and process.poll() is None:
+                process.terminate()
+        for process in (web, worker):
+            if process is not None:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    return 0 if stopping else (web.returncode or 0)
+
+
+def run_worker(*, queue: str, burst: bool) -> int:
+    if _uses_database_queue():
+        options: dict[str, object] = {"queue_name": queue, "batch": burst, "reload": False, "startup_delay": not burst}
+        call_command("db_worker", **options)
+    else:
+        call_command("rqworker", queue, job_class="django_tasks_rq.Job", burst=burst, with_scheduler=False)
+    return 0
+
+
+def create_admin(*, username: str, email: str, password: str | None) -> int:
+    from resonanz.accounts.models import User
+
+    if User.objects.filter(username__iexact=username).exists():
+        print(f"user {username!r} exists already; nothing changed", file=sys.stderr)
+        return 1
+    if password is None:
+        if not sys.stdin.isatty():
+            print("no password: set RESONANZ_ADMIN_PASSWORD or pass --password", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Password: ")
+    if len(password) < 10:
+        print("the password needs at least 10 characters", file=sys.stderr)
+        return 2
+    User.objects.create_superuser(username=username, email=email, password=password)
+    print(f"superuser {username!r} created; log in at /admin/")
+    return 0
+
+
+if os.name != "posix":  # gunicorn needs fork(); say so instead of failing obscurely
+    raise RuntimeError("resonanz run needs a POSIX system (Linux, macOS)")
