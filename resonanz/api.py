@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -10,6 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from resonanz.accounts.services import authenticate_token
+from resonanz.core.config import product_setting
 from resonanz.core.errors import DomainError, InvalidInput, RateLimited
 
 
@@ -47,7 +47,10 @@ api = NinjaAPI(
     "Bearer <token>` (create tokens in your account settings).",
     urls_namespace="api",
     auth=AUTH_REQUIRED,
-    throttle=[AnonRateThrottle(settings.RESONANZ["API_ANON_RATE"]), AuthRateThrottle(settings.RESONANZ["API_RATE"])],
+    throttle=[
+        AnonRateThrottle(product_setting("API_ANON_RATE")),
+        AuthRateThrottle(product_setting("API_RATE")),
+    ],
 )
 
 
@@ -63,9 +66,13 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def _mount_routers() -> None:
+    from resonanz.blog.api import router as blog_router
     from resonanz.community.api import router as community_router
+    from resonanz.moderation.api import router as moderation_router
 
     api.add_router("/", community_router)
+    api.add_router("/", blog_router)
+    api.add_router("/", moderation_router)
 
 
 _mount_routers()

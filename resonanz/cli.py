@@ -56,6 +56,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return run_worker(queue=args.queue, burst=args.burst)
 
 
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    from resonanz.core.scheduler import run_scheduler
+
+    return run_scheduler(once=args.once)
+
+
 def cmd_createadmin(args: argparse.Namespace) -> int:
     from resonanz.server import create_admin
 
@@ -72,8 +78,8 @@ def cmd_manage(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="resonanz",
-        description="Resonanz — social media dialog hub. State of the embedded mode lives in RESONANZ_DATA_DIR "
-        "(default ./var); DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.",
+        description="Resonanz — social media dialog hub. State of the embedded mode lives in "
+        "RESONANZ_DATA_DIR (default ./var); DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -96,11 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     worker.set_defaults(func=_with_django(cmd_worker))
 
+    scheduler = sub.add_parser("scheduler", help="enqueue periodic jobs (polling, rollups, crisis checks)")
+    scheduler.add_argument("--once", action="store_true", help="enqueue what is due now and exit")
+    scheduler.set_defaults(func=_with_django(cmd_scheduler))
+
     admin = sub.add_parser("createadmin", help="create a superuser for the Django admin")
     admin.add_argument("--username", default=os.environ.get("RESONANZ_ADMIN_USER", "admin"))
     admin.add_argument("--email", default=os.environ.get("RESONANZ_ADMIN_EMAIL", "admin@localhost"))
     admin.add_argument(
-        "--password", default=os.environ.get("RESONANZ_ADMIN_PASSWORD"), help="default: RESONANZ_ADMIN_PASSWORD or ask"
+        "--password",
+        default=os.environ.get("RESONANZ_ADMIN_PASSWORD"),
+        help="default: RESONANZ_ADMIN_PASSWORD or ask",
     )
     admin.set_defaults(func=_with_django(cmd_createadmin))
 
@@ -112,11 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _register_optional(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _register_optional(sub: argparse._SubParsersAction) -> None:
     """Subcommands owned by the domain apps (train, classify, evaluate, import, …)."""
     from resonanz.classify.commands import register as register_classify
 
     register_classify(sub)
+    from resonanz.moderation.commands import register as register_moderation; register_moderation(sub)  # noqa: E702, I001
+    from resonanz.inbox.commands import register as register_inbox; register_inbox(sub)  # noqa: E702, I001
 
 
 def main(argv: Sequence[str] | None = None) -> int:

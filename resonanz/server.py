@@ -19,7 +19,7 @@ from django.core.management import call_command
 
 
 def _uses_database_queue() -> bool:
-    return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
+    return str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db")
 
 
 def prepare() -> None:
@@ -28,8 +28,8 @@ def prepare() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def _spawn_worker() -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "resonanz", "worker"])
+def _spawn(command: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "resonanz", command])  # noqa: S603 (fixed arguments)
 
 
 def _spawn_web(host: str, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -39,13 +39,14 @@ def _spawn_web(host: str, port: int, workers: int) -> subprocess.Popen[bytes]:
         "--bind", bind, "--workers", str(max(1, workers)), "--threads", "4",
         "--access-logfile", "-", "--graceful-timeout", "10", "--timeout", "60",
     ]  # fmt: skip
-    return subprocess.Popen(command)
+    return subprocess.Popen(command)  # noqa: S603 (fixed argument list, no shell, no user input)
 
 
 def serve(*, host: str, port: int, workers: int, with_worker: bool) -> int:
     prepare()
     web = _spawn_web(host, port, workers)
-    worker = _spawn_worker() if with_worker and _uses_database_queue() else None
+    embedded = with_worker and _uses_database_queue()
+    helpers = {name: _spawn(name) for name in ("worker", "scheduler")} if embedded else {}
     print(f"Resonanz läuft auf / is running at http://{host}:{port}/  (Ctrl+C beendet / stops)", flush=True)
     stopping = False
 
@@ -57,27 +58,36 @@ def serve(*, host: str, port: int, workers: int, with_worker: bool) -> int:
     signal.signal(signal.SIGINT, stop)
     try:
         while not stopping and web.poll() is None:
-            if worker is not None and worker.poll() is not None:
-                print(f"task worker exited with {worker.returncode}; restarting", file=sys.stderr, flush=True)
-                time.sleep(1)
-                worker = _spawn_worker()
+            for name, process in helpers.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with {process.returncode}; restarting", file=sys.stderr, flush=True)
+                    time.sleep(1)
+                    helpers[name] = _spawn(name)
             time.sleep(0.5)
     finally:
-        for process in (web, worker):
-            if process is not None and process.poll() is None:
-                process.terminate()
-        for process in (web, worker):
-            if process is not None:
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        _stop_all([web, *helpers.values()])
     return 0 if stopping else (web.returncode or 0)
+
+
+def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def run_worker(*, queue: str, burst: bool) -> int:
     if _uses_database_queue():
-        options: dict[str, object] = {"queue_name": queue, "batch": burst, "reload": False, "startup_delay": not burst}
+        options: dict[str, object] = {
+            "queue_name": queue,
+            "batch": burst,
+            "reload": False,
+            "startup_delay": not burst,
+        }
         call_command("db_worker", **options)
     else:
         call_command("rqworker", queue, job_class="django_tasks_rq.Job", burst=burst, with_scheduler=False)

@@ -32,7 +32,10 @@ class UserMembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "display_name", "is_active", "is_staff", "date_joined"]
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Resonanz", {"fields": ("display_name", "preferred_language")}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("Resonanz", {"fields": ("display_name", "preferred_language")}),
+    )
     inlines = [UserMembershipInline]
 
 

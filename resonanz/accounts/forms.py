@@ -8,9 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SignUpForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=30, help_text=_("Shown publicly, used for @mentions."))
+    username = forms.CharField(
+        label=_("User name"), max_length=30, help_text=_("Shown publicly, used for @mentions.")
+    )
     email = forms.EmailField(label=_("E-mail"))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, help_text=_("At least 10 characters."))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput, help_text=_("At least 10 characters.")
+    )
 
 
 class LoginForm(AuthenticationForm):

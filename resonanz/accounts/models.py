@@ -15,7 +15,7 @@ from resonanz.core.models import TimeStampedModel
 
 handle_validator = RegexValidator(
     r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,29}$",
-    _("2–30 characters: letters, digits, underscore, dot or hyphen."),
+    _("2 to 30 characters: letters, digits, underscore, dot or hyphen."),
 )
 
 
@@ -49,7 +49,9 @@ class Brand(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
-    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_timezone])
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_timezone]
+    )
     deletion_policy = models.CharField(
         _("when a member deletes their account"), max_length=16,
         choices=DeletionPolicy.choices, default=DeletionPolicy.ANONYMISE,

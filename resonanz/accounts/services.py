@@ -15,7 +15,7 @@ from resonanz.accounts.models import ApiToken, Brand, Membership, Role, User, ha
 from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.core.errors import InvalidInput, NotFound
 
-TOKEN_PREFIX = "rz_"
+TOKEN_PREFIX = "rz_"  # noqa: S105 (a public marker, not a secret)
 
 
 def sign_up(*, username: str, email: str, password: str, brand: Brand | None = None) -> User:
@@ -50,14 +50,18 @@ def sign_up(*, username: str, email: str, password: str, brand: Brand | None = N
 
 def join_brand(user: User, *, brand: Brand) -> Membership:
     """Make ``user`` a member of ``brand`` (no-op if they have a role there already)."""
-    membership, _created = Membership.objects.get_or_create(brand=brand, user=user, defaults={"role": Role.MEMBER})
+    membership, _created = Membership.objects.get_or_create(
+        brand=brand, user=user, defaults={"role": Role.MEMBER}
+    )
     return membership
 
 
 @transaction.atomic
 def set_role(user: User, *, brand: Brand, role: Role, by: AnyUser) -> Membership:
     check_role(by, brand, Role.ADMIN)
-    membership, _created = Membership.objects.update_or_create(brand=brand, user=user, defaults={"role": role})
+    membership, _created = Membership.objects.update_or_create(
+        brand=brand, user=user, defaults={"role": role}
+    )
     return membership
 
 

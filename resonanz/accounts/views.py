@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -24,7 +25,9 @@ from resonanz.core.web import error_response, form_errors
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -43,7 +46,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             form_errors(form, exc)
         else:
             auth_login(request, user, backend="resonanz.accounts.backends.HandleOrEmailBackend")
-            messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.username})
+            messages.success(
+                request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.username}
+            )
             return redirect(f"/b/{brand_slug}/" if brand_slug else _safe_next(request))
     return render(request, "accounts/signup.html", {"form": form, "brand_slug": brand_slug})
 
@@ -54,9 +59,10 @@ def login(request: HttpRequest) -> HttpResponse:
             check_rate("login", client_key(request))
         except DomainError as exc:
             return error_response(request, exc)
-    return auth_views.LoginView.as_view(
+    view = auth_views.LoginView.as_view(
         template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-    )(request)
+    )
+    return cast(HttpResponse, view(request))
 
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):
@@ -117,7 +123,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not request.user.check_password(form.cleaned_data["password"]):  # type: ignore[union-attr]
+        if not request.user.check_password(form.cleaned_data["password"]):
             form.add_error("password", _("The password is not correct."))
         else:
             delete(request.user)  # type: ignore[arg-type]

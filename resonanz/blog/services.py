@@ -17,16 +17,18 @@ from resonanz.core.errors import InvalidInput, NotAllowed
 BLOG_CATEGORY_SLUG = "blog"
 
 
-def _unique_slug(brand: Brand, title: str, *, exclude: int | None = None) -> str:
+def _unique_slug(brand: Brand, title: str) -> str:
     base = slugify(title)[:180] or "artikel"
     slug, n = base, 2
-    while Article.objects.filter(brand=brand, slug=slug).exclude(pk=exclude).exists():
+    while Article.objects.filter(brand=brand, slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
 
 @transaction.atomic
-def create_article(brand: Brand, *, title: str, body: str, summary: str = "", by: AnyUser, publish: bool = False) -> Article:
+def create_article(
+    brand: Brand, *, title: str, body: str, summary: str = "", by: AnyUser, publish: bool = False
+) -> Article:
     check_role(by, brand, Role.AGENT)
     title, body = clean_title(title), clean_body(body)
     if len(summary) > 400:
@@ -36,7 +38,7 @@ def create_article(brand: Brand, *, title: str, body: str, summary: str = "", by
         body=body, body_html=render_body(body), author=check_authenticated(by),
     )  # fmt: skip
     if publish:
-        publish_article(article, by=by)
+        article = publish_article(article, by=by)  # returns the reloaded, published row
     return article
 
 

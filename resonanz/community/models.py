@@ -24,7 +24,9 @@ class Category(TimeStampedModel):
 
     class Meta:
         ordering = ["position", "name"]
-        constraints = [models.UniqueConstraint(fields=["brand", "slug"], name="community_category_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "slug"], name="community_category_slug_unique")
+        ]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
@@ -70,7 +72,9 @@ class Post(TimeStampedModel):
     body = models.TextField(_("text"))
     body_html = models.TextField(editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
-    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.VISIBLE, db_index=True)
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.VISIBLE, db_index=True
+    )
     like_count = models.PositiveIntegerField(default=0)
     helpful_count = models.PositiveIntegerField(default=0)
     # Filled by the "entered" task: classifier labels and the model version that produced them.
@@ -79,7 +83,10 @@ class Post(TimeStampedModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["thread", "created_at"]), models.Index(fields=["brand", "-created_at"])]
+        indexes = [
+            models.Index(fields=["thread", "created_at"]),
+            models.Index(fields=["brand", "-created_at"]),
+        ]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
 
@@ -97,4 +104,6 @@ class Reaction(TimeStampedModel):
     kind = models.CharField(max_length=8, choices=Kind.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "user", "kind"], name="community_reaction_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="community_reaction_unique")
+        ]

@@ -54,7 +54,9 @@ def export_user_data(user: User) -> dict[str, Any]:
 @transaction.atomic
 def delete_account(user: User) -> None:
     """Delete the account; posts follow each brand's deletion policy, nothing else breaks."""
-    remove_in = Brand.objects.filter(posts__author=user, deletion_policy=Brand.DeletionPolicy.REMOVE).distinct()
+    remove_in = Brand.objects.filter(
+        posts__author=user, deletion_policy=Brand.DeletionPolicy.REMOVE
+    ).distinct()
     Post.objects.filter(author=user, brand__in=remove_in).update(
         body=REMOVED_TEXT, body_html=f"<p>{REMOVED_TEXT}</p>", visibility=Visibility.REMOVED
     )

@@ -38,7 +38,8 @@ def _postgres_ids(brand: Brand, terms: list[str], limit: int, offset: int) -> li
     tsquery = " & ".join(f"{term}:*" for term in terms)
     sql = (
         "SELECT p.id FROM community_post p "
-        "WHERE to_tsvector('german', p.body) @@ to_tsquery('german', %s) AND p.brand_id = %s AND p.visibility = %s "
+        "WHERE to_tsvector('german', p.body) @@ to_tsquery('german', %s) "
+        "AND p.brand_id = %s AND p.visibility = %s "
         "ORDER BY ts_rank(to_tsvector('german', p.body), to_tsquery('german', %s)) DESC, p.id DESC "
         "LIMIT %s OFFSET %s"
     )
@@ -54,6 +55,9 @@ def search_posts(brand: Brand, query: str, *, limit: int = 20, offset: int = 0) 
         return []
     finder = _postgres_ids if connection.vendor == "postgresql" else _sqlite_ids
     ids = finder(brand, terms, limit, offset)
-    posts = Post.objects.filter(pk__in=ids).select_related("thread", "thread__category", "author")
+    # thread__article (reverse one-to-one) lets result links point at a blog article without extra queries.
+    posts = Post.objects.filter(pk__in=ids).select_related(
+        "thread", "thread__category", "thread__article", "author"
+    )
     by_id = {post.pk: post for post in posts}
     return [by_id[pk] for pk in ids if pk in by_id]

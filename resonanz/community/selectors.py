@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from resonanz.accounts.models import Brand, Role
 from resonanz.accounts.permissions import AnyUser, has_role
@@ -12,6 +12,12 @@ from resonanz.core.errors import NotFound
 
 def list_categories(brand: Brand) -> QuerySet[Category]:
     return Category.objects.filter(brand=brand, kind=Category.Kind.FORUM)
+
+
+def list_categories_with_counts(brand: Brand, *, viewer: AnyUser | None = None) -> QuerySet[Category]:
+    """Forum categories annotated with ``thread_count``: threads the viewer may see."""
+    seen = None if has_role(viewer, brand, Role.MODERATOR) else Q(threads__visibility=Visibility.VISIBLE)
+    return list_categories(brand).annotate(thread_count=Count("threads", filter=seen))
 
 
 def get_category(brand: Brand, slug: str) -> Category:
@@ -28,7 +34,9 @@ def _visible_posts(brand: Brand, viewer: AnyUser | None) -> QuerySet[Post]:
     return posts
 
 
-def list_threads(brand: Brand, *, category: Category | None = None, viewer: AnyUser | None = None) -> QuerySet[Thread]:
+def list_threads(
+    brand: Brand, *, category: Category | None = None, viewer: AnyUser | None = None
+) -> QuerySet[Thread]:
     threads = Thread.objects.filter(brand=brand, category__kind=Category.Kind.FORUM)
     if category is not None:
         threads = threads.filter(category=category)
@@ -51,7 +59,9 @@ def list_thread_posts(thread: Thread, *, viewer: AnyUser | None = None) -> Query
     posts = _visible_posts(thread.brand, viewer).filter(thread=thread).select_related("author")
     if viewer is not None and viewer.is_authenticated:
         posts = posts.prefetch_related(
-            Prefetch("reactions", queryset=Reaction.objects.filter(user_id=viewer.pk), to_attr="own_reactions")
+            Prefetch(
+                "reactions", queryset=Reaction.objects.filter(user_id=viewer.pk), to_attr="own_reactions"
+            )
         )
     return posts.order_by("created_at", "id")
 

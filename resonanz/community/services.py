@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -17,6 +16,7 @@ from resonanz.accounts.permissions import AnyUser, check_authenticated, check_ro
 from resonanz.accounts.selectors import list_existing_handles
 from resonanz.accounts.services import join_brand
 from resonanz.community.models import Category, Post, Reaction, Thread, Visibility
+from resonanz.core.config import product_setting
 from resonanz.core.errors import InvalidInput, NotAllowed
 from resonanz.core.markdown import render_markdown
 
@@ -31,23 +31,28 @@ def render_body(body: str) -> str:
 
 def clean_body(body: str) -> str:
     body = (body or "").strip()
-    limit = settings.RESONANZ["MAX_POST_CHARS"]
+    limit = product_setting("MAX_POST_CHARS")
     if not body:
         raise InvalidInput({"body": _("Please write something.")})
     if len(body) > limit:
         raise InvalidInput(
-            {"body": _("The text is too long: %(n)s characters, at most %(limit)s.") % {"n": len(body), "limit": limit}}
+            {
+                "body": _("The text is too long: %(n)s characters, at most %(limit)s.")
+                % {"n": len(body), "limit": limit}
+            }
         )
     return body
 
 
 def clean_title(title: str) -> str:
     title = " ".join((title or "").split())
-    limit = settings.RESONANZ["MAX_TITLE_CHARS"]
+    limit = product_setting("MAX_TITLE_CHARS")
     if len(title) < 3:
         raise InvalidInput({"title": _("Please give the thread a title (at least 3 characters).")})
     if len(title) > limit:
-        raise InvalidInput({"title": _("The title is too long (at most %(limit)s characters).") % {"limit": limit}})
+        raise InvalidInput(
+            {"title": _("The title is too long (at most %(limit)s characters).") % {"limit": limit}}
+        )
     return title
 
 
@@ -70,7 +75,9 @@ def create_thread(brand: Brand, *, category: Category, title: str, body: str, by
     author = _ensure_participant(by, brand)
     title, body = clean_title(title), clean_body(body)
     now = timezone.now()
-    thread = Thread.objects.create(brand=brand, category=category, title=title, author=author, last_post_at=now)
+    thread = Thread.objects.create(
+        brand=brand, category=category, title=title, author=author, last_post_at=now
+    )
     post = Post.objects.create(
         brand=brand, thread=thread, author=author, body=body, body_html=render_body(body), is_opening=True
     )
@@ -88,14 +95,16 @@ def create_reply(thread: Thread, *, body: str, by: AnyUser) -> Post:
     if thread.is_locked and not has_role(author, brand, Role.MODERATOR):
         raise NotAllowed(_("This thread is locked."))
     body = clean_body(body)
-    post = Post.objects.create(brand=brand, thread=thread, author=author, body=body, body_html=render_body(body))
+    post = Post.objects.create(
+        brand=brand, thread=thread, author=author, body=body, body_html=render_body(body)
+    )
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_post_at=post.created_at)
     _enqueue_entered(post)
     return post
 
 
 def edit_window() -> timedelta:
-    return timedelta(minutes=settings.RESONANZ["EDIT_WINDOW_MINUTES"])
+    return timedelta(minutes=product_setting("EDIT_WINDOW_MINUTES"))
 
 
 def can_edit_post(post: Post, user: AnyUser) -> bool:
@@ -105,6 +114,18 @@ def can_edit_post(post: Post, user: AnyUser) -> bool:
         and post.visibility == Visibility.VISIBLE
         and timezone.now() - post.created_at <= edit_window()
     )
+
+
+def check_can_edit_post(post: Post, user: AnyUser) -> None:
+    """Raise NotAllowed with the reason when ``user`` may not edit ``post`` (for showing the edit form)."""
+    check_authenticated(user)
+    if post.author_id != user.pk:
+        raise NotAllowed(_("You can only edit your own posts."))
+    if not can_edit_post(post, user):
+        raise NotAllowed(
+            _("Posts can be edited for %(minutes)s minutes after writing.")
+            % {"minutes": product_setting("EDIT_WINDOW_MINUTES")}
+        )
 
 
 @transaction.atomic
@@ -117,7 +138,7 @@ def edit_post(post: Post, *, body: str, by: AnyUser, title: str | None = None) -
     if not can_edit_post(post, by):
         raise NotAllowed(
             _("Posts can be edited for %(minutes)s minutes after writing.")
-            % {"minutes": settings.RESONANZ["EDIT_WINDOW_MINUTES"]}
+            % {"minutes": product_setting("EDIT_WINDOW_MINUTES")}
         )
     post.body = clean_body(body)
     post.body_html = render_body(post.body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from resonanz.accounts.models import ROLE_ORDER
+from resonanz.accounts.models import ROLE_ORDER, Role
 from resonanz.accounts.permissions import role_of
 
 
@@ -12,12 +12,12 @@ def brand_context(request: HttpRequest) -> dict[str, object]:
     brand = getattr(request, "brand", None)
     if brand is None:
         return {}
-    role = role_of(request.user, brand)  # type: ignore[arg-type]
+    role = role_of(request.user, brand)
     rank = ROLE_ORDER.index(role) if role else -1
     return {
         "brand": brand,
         "viewer_role": role,
-        "is_team": rank >= ROLE_ORDER.index("agent"),
-        "is_moderator": rank >= ROLE_ORDER.index("moderator"),
-        "is_manager": rank >= ROLE_ORDER.index("manager"),
+        "is_team": rank >= ROLE_ORDER.index(Role.AGENT),
+        "is_moderator": rank >= ROLE_ORDER.index(Role.MODERATOR),
+        "is_manager": rank >= ROLE_ORDER.index(Role.MANAGER),
     }

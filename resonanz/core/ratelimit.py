@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from resonanz.core.config import product_setting
 from resonanz.core.errors import RateLimited
 
 
@@ -22,7 +22,7 @@ def client_key(request: HttpRequest) -> str:
 
 def check_rate(scope: str, key: str) -> None:
     """Count one hit for ``key`` in ``scope``; raise RateLimited past the configured limit."""
-    limit, window = settings.RESONANZ["RATE_LIMITS"][scope]
+    limit, window = product_setting("RATE_LIMITS")[scope]
     now = int(time.time())
     window_start = now - now % window
     cache_key = f"rl:{scope}:{key}:{window_start}"

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from resonanz.accounts.selectors import list_brands
+from resonanz.core.config import product_setting
 
 
 def home(request: HttpRequest) -> HttpResponse:
     brands = list(list_brands()[:50])
-    default = settings.RESONANZ["DEFAULT_BRAND"]
+    default = product_setting("DEFAULT_BRAND")
     if default and any(b.slug == default for b in brands):
         return redirect("community:index", brand_slug=default)
     if len(brands) == 1:

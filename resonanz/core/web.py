@@ -38,9 +38,11 @@ def brand_view(
 def error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """A domain error as a page (or an htmx fragment) with its status code and message."""
     headers = {"Retry-After": str(exc.retry_after)} if hasattr(exc, "retry_after") else None
-    if getattr(request, "htmx", False):
-        return render(request, "core/error_fragment.html", {"error": exc}, status=exc.status, headers=headers)
-    return render(request, "core/error.html", {"error": exc}, status=exc.status, headers=headers)
+    template = "core/error_fragment.html" if getattr(request, "htmx", False) else "core/error.html"
+    response = render(request, template, {"error": exc}, status=exc.status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 def form_errors(form: Any, exc: DomainError) -> None:

@@ -7,6 +7,7 @@ Scale mode: DATABASE_URL=postgres://…, REDIS_URL=redis://… (cache, rate limi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "resonanz.blog",
     "resonanz.moderation",
     "resonanz.classify",
+    "resonanz.sources",
+    "resonanz.inbox",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +88,8 @@ TEMPLATES = [
 SQLITE_PATH = DATA_DIR / "resonanz.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        env.text("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}", conn_max_age=env.integer("DB_CONN_MAX_AGE", 60)
+        env.text("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=env.integer("DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -174,7 +178,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- product settings -----------------------------------------------------------------------
-RESONANZ = {
+RESONANZ: dict[str, Any] = {
     # Authors may edit their own post for this many minutes after writing it.
     "EDIT_WINDOW_MINUTES": env.integer("RESONANZ_EDIT_WINDOW_MINUTES", 30),
     "MAX_POST_CHARS": env.integer("RESONANZ_MAX_POST_CHARS", 20_000),
@@ -190,6 +194,8 @@ RESONANZ = {
     "API_RATE": env.text("RESONANZ_API_RATE", "600/m"),
     "API_ANON_RATE": env.text("RESONANZ_API_ANON_RATE", "120/m"),
     "DEFAULT_BRAND": env.text("RESONANZ_DEFAULT_BRAND"),
+    # Periodic jobs enqueued by `resonanz scheduler`: dotted task path -> interval in seconds.
+    "PERIODIC_TASKS": {},
 }
 
 LOGGING = {

@@ -20,3 +20,5 @@ STORAGES = {
 RESONANZ["RATE_LIMITS"] = {key: (1000, 60) for key in RESONANZ["RATE_LIMITS"]}
 RESONANZ["API_RATE"] = "10000/m"
 RESONANZ["API_ANON_RATE"] = "10000/m"
+WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps; no collectstatic in tests
+WHITENOISE_AUTOREFRESH = True

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sign_up_creates_member_of_brand(brand):
-    user = services.sign_up(username="Jana_92", email="Jana@Example.org", password="lange-genug-123", brand=brand)
+    user = services.sign_up(
+        username="Jana_92", email="Jana@Example.org", password="lange-genug-123", brand=brand
+    )
     assert user.email == "jana@example.org"
     assert role_of(user, brand) == Role.MEMBER
 

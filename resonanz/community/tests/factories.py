@@ -15,7 +15,9 @@ def category_factory(brand: Brand, *, slug: str = "allgemein", name: str = "Allg
     return category
 
 
-def post_factory(thread: Thread, *, body: str = "Eine Antwort.", author: User | None = None, **kwargs: object) -> Post:
+def post_factory(
+    thread: Thread, *, body: str = "Eine Antwort.", author: User | None = None, **kwargs: object
+) -> Post:
     author = author or UserFactory()
     return Post.objects.create(
         brand=thread.brand, thread=thread, author=author, body=body, body_html=render_body(body), **kwargs

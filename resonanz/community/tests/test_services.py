@@ -22,7 +22,11 @@ pytestmark = pytest.mark.django_db
 def test_create_thread_makes_author_a_member_and_renders_markdown(brand, django_user_model):
     user = django_user_model.objects.create_user(username="neu", email="neu@example.org", password="x" * 12)
     thread = services.create_thread(
-        brand, category=category_factory(brand), title="Zug fällt aus", body="**Schon wieder** <script>x</script>", by=user
+        brand,
+        category=category_factory(brand),
+        title="Zug fällt aus",
+        body="**Schon wieder** <script>x</script>",
+        by=user,
     )
     post = thread.posts.get()
     assert post.is_opening
@@ -44,7 +48,9 @@ def test_create_thread_rejects_empty_and_oversized_text_without_saving(brand, me
 
 def test_category_of_another_brand_is_refused(brand, other_brand, member):
     with pytest.raises(InvalidInput) as exc:
-        services.create_thread(brand, category=category_factory(other_brand), title="Hallo", body="Text", by=member)
+        services.create_thread(
+            brand, category=category_factory(other_brand), title="Hallo", body="Text", by=member
+        )
     assert "category" in exc.value.errors
 
 
@@ -52,7 +58,9 @@ def test_anonymous_cannot_post(brand):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(NotAllowed):
-        services.create_thread(brand, category=category_factory(brand), title="Hallo", body="T", by=AnonymousUser())
+        services.create_thread(
+            brand, category=category_factory(brand), title="Hallo", body="T", by=AnonymousUser()
+        )
 
 
 def test_reply_counts_and_locked_thread(brand, member, moderator):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from html.parser import HTMLParser
+
+import pytest
 
 from resonanz.core.markdown import mentioned_names, render_markdown
 
@@ -51,7 +51,9 @@ def test_basic_markdown_and_links():
 
 
 def test_mentions_resolved_only_when_known():
-    html = render_markdown("Hallo @Mia und @bob, mail an a@b.de", resolve_mentions=lambda names: {"mia": "/u/Mia/"})
+    html = render_markdown(
+        "Hallo @Mia und @bob, mail an a@b.de", resolve_mentions=lambda names: {"mia": "/u/Mia/"}
+    )
     assert 'class="mention" href="/u/Mia/"' in html and ">@Mia</a>" in html
     assert "@bob" in html and "/u/bob" not in html
     assert mentioned_names("Hallo @Mia und @bob, mail an a@b.de") == {"mia", "bob"}

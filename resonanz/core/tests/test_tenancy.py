@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def b_setup(other_brand):
     b_manager = member_factory(other_brand, Role.MANAGER, username="gino")
-    draft = create_article(other_brand, title="Geheimer Entwurf", body="Noch nicht veröffentlicht", by=b_manager)
+    draft = create_article(
+        other_brand, title="Geheimer Entwurf", body="Noch nicht veröffentlicht", by=b_manager
+    )
     thread = thread_factory(other_brand, title="Eis", body="Lecker")
     hidden = thread_factory(other_brand, title="Versteckt", body="ausgeblendet").posts.get()
     Post.objects.filter(pk=hidden.pk).update(visibility=Visibility.HIDDEN)
@@ -28,7 +30,9 @@ def b_setup(other_brand):
 
 
 def test_staff_of_a_cannot_read_non_public_data_of_b(brand, other_brand, manager, moderator, b_setup):
-    assert not blog_selectors.list_articles(other_brand, viewer=manager).filter(pk=b_setup["draft"].pk).exists()
+    assert (
+        not blog_selectors.list_articles(other_brand, viewer=manager).filter(pk=b_setup["draft"].pk).exists()
+    )
     with pytest.raises(NotFound):
         blog_selectors.get_article(other_brand, b_setup["draft"].slug, viewer=manager)
     with pytest.raises(NotFound):

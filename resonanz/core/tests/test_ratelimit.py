@@ -1,0 +1,45 @@
+"""Rate limits on public writes, in the local cache and in real Redis."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from resonanz.core.errors import RateLimited
+from resonanz.core.ratelimit import check_rate
+
+
+def _limits(settings, n: int) -> None:
+    settings.RESONANZ = {
+        **settings.RESONANZ,
+        "RATE_LIMITS": {**settings.RESONANZ["RATE_LIMITS"], "post": (n, 60)},
+    }
+
+
+def test_limit_is_enforced_per_key(settings):
+    _limits(settings, 3)
+    key = f"ip:{uuid.uuid4()}"
+    for _ in range(3):
+        check_rate("post", key)
+    with pytest.raises(RateLimited) as exc:
+        check_rate("post", key)
+    assert 0 < exc.value.retry_after <= 60
+    check_rate("post", f"ip:{uuid.uuid4()}")  # another client is not affected
+
+
+@pytest.mark.redis
+def test_limit_is_shared_through_redis(settings):
+    url = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
+    _limits(settings, 2)
+    redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    with override_settings(CACHES=redis_cache):
+        key = f"ip:{uuid.uuid4()}"
+        check_rate("post", key)
+        check_rate("post", key)
+        with pytest.raises(RateLimited):
+            check_rate("post", key)
+        assert "Redis" in type(caches["default"]).__name__
