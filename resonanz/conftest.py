@@ -82,3 +82,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if marker != "postgres" and os.environ.get("CI"):
             pytest.fail(f"{marker} test cannot run in CI: {reason}")
         pytest.skip(reason)
+
+
+from resonanz.core.tests.browser import browser_page  # noqa: E402, F401  (fixture for browser tests)

@@ -18,3 +18,6 @@ def handle_entered_post(post: Post, *, edited: bool = False) -> None:
     result = classify_post(post.body, brand_slug=post.brand.slug)
     labels = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     Post.objects.filter(pk=post.pk).update(labels=labels, model_version=labels.get("model_version", ""))
+    from resonanz.sources.community import ingest_post  # the inbox pipeline, reusing these labels
+
+    ingest_post(post, labels=labels, edited=edited)

@@ -87,13 +87,17 @@ def create_thread(brand: Brand, *, category: Category, title: str, body: str, by
 
 @transaction.atomic
 def create_reply(thread: Thread, *, body: str, by: AnyUser) -> Post:
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(of=("self",)).select_related("brand", "category").get(pk=thread.pk)
     brand = thread.brand
     author = _ensure_participant(by, brand)
     if thread.visibility != Visibility.VISIBLE:
         raise NotAllowed(_("This thread is not open for replies."))
     if thread.is_locked and not has_role(author, brand, Role.MODERATOR):
         raise NotAllowed(_("This thread is locked."))
+    if thread.category.kind == Category.Kind.BLOG:
+        article = getattr(thread, "article", None)  # reverse one-to-one from blog.Article
+        if article is None or article.status != "published":
+            raise NotAllowed(_("Comments open when the article is published."))
     body = clean_body(body)
     post = Post.objects.create(
         brand=brand, thread=thread, author=author, body=body, body_html=render_body(body)

@@ -46,7 +46,9 @@ def test_every_operation_is_documented_with_its_refusals(live_schema: dict[str, 
     for path, operations in live_schema["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
-            assert codes & {"200", "201"}, f"{method.upper()} {path} documents no success response"
+            assert any(code.startswith("2") for code in codes), (
+                f"{method.upper()} {path} documents no success"
+            )
             if method != "get":
                 assert {"401", "403", "422"} <= codes, f"{method.upper()} {path} leaves refusals undocumented"
 
