@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -23,8 +24,19 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SessionCookie(SessionAuth):
+    """The browser session; CSRF is checked only once someone is logged in, so a request without any
+    credentials gets 401 (not a misleading 403 about CSRF)."""
+
+    def __call__(self, request: HttpRequest) -> object | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 bearer = BearerToken()
-session = SessionAuth(csrf=True)
+session = SessionCookie(csrf=True)
 # Writes: a token, or the browser session with its CSRF token.
 AUTH_REQUIRED = [bearer, session]
 
@@ -46,6 +58,8 @@ api = NinjaAPI(
     description="Community, inbox, moderation and insights of Resonanz. Authenticate with `Authorization: "
     "Bearer <token>` (create tokens in your account settings).",
     urls_namespace="api",
+    # Swagger UI sets inline styles; scripts stay 'self' only.
+    docs_decorator=csp_update({"style-src": ["'self'", "'unsafe-inline'"]}),
     auth=AUTH_REQUIRED,
     throttle=[
         AnonRateThrottle(product_setting("API_ANON_RATE")),
@@ -66,13 +80,22 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def _mount_routers() -> None:
+    from resonanz.alerts.api import router as alerts_router
     from resonanz.blog.api import router as blog_router
     from resonanz.community.api import router as community_router
+    from resonanz.inbox.api import router as inbox_router
+    from resonanz.insights.api import router as insights_router
     from resonanz.moderation.api import router as moderation_router
 
-    api.add_router("/", community_router)
-    api.add_router("/", blog_router)
-    api.add_router("/", moderation_router)
+    for router in (
+        community_router,
+        blog_router,
+        moderation_router,
+        inbox_router,
+        insights_router,
+        alerts_router,
+    ):
+        api.add_router("/", router)
 
 
 _mount_routers()

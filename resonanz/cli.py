@@ -127,10 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _register_optional(sub: argparse._SubParsersAction) -> None:
     """Subcommands owned by the domain apps (train, classify, evaluate, import, …)."""
     from resonanz.classify.commands import register as register_classify
+    from resonanz.inbox.commands import register as register_inbox
+    from resonanz.insights.commands import register as register_insights
+    from resonanz.moderation.commands import register as register_moderation
 
-    register_classify(sub)
-    from resonanz.moderation.commands import register as register_moderation; register_moderation(sub)  # noqa: E702, I001
-    from resonanz.inbox.commands import register as register_inbox; register_inbox(sub)  # noqa: E702, I001
+    for register in (register_classify, register_moderation, register_inbox, register_insights):
+        register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

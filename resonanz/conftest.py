@@ -10,12 +10,12 @@ from resonanz.accounts.tests.factories import BrandFactory, member_factory
 
 @pytest.fixture
 def brand(db: None) -> Brand:
-    return BrandFactory(name="Elbtal Bahn", slug="elbtal-bahn")
+    return BrandFactory.create(name="Elbtal Bahn", slug="elbtal-bahn")
 
 
 @pytest.fixture
 def other_brand(db: None) -> Brand:
-    return BrandFactory(name="Eiscafé Venezia", slug="eiscafe-venezia")
+    return BrandFactory.create(name="Eiscafé Venezia", slug="eiscafe-venezia")
 
 
 @pytest.fixture

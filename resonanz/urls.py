@@ -18,4 +18,10 @@ urlpatterns = [
     path("b/<slug:brand_slug>/", include("resonanz.community.urls")),
     path("b/<slug:brand_slug>/blog/", include("resonanz.blog.urls")),
     path("b/<slug:brand_slug>/moderation/", include("resonanz.moderation.urls")),
+    path("b/<slug:brand_slug>/inbox/", include("resonanz.inbox.urls")),
+    path("hooks/", include("resonanz.sources.webhook.urls")),
+    path("b/<slug:brand_slug>/moderation/", include("resonanz.moderation.staff_urls")),
+    path("b/<slug:brand_slug>/insights/", include("resonanz.insights.urls")),
+    path("b/<slug:brand_slug>/alerts/", include("resonanz.alerts.urls")),
+    path("b/<slug:brand_slug>/bilanz/", include("resonanz.insights.public_urls")),
 ]

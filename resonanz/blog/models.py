@@ -23,10 +23,14 @@ class Article(TimeStampedModel):
     summary = models.CharField(_("summary"), max_length=400, blank=True)
     body = models.TextField(_("text"))
     body_html = models.TextField(editable=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="articles")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="articles"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
-    discussion = models.OneToOneField(Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="article")
+    discussion = models.OneToOneField(
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="article"
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]

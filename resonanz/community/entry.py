@@ -16,7 +16,7 @@ def handle_entered_post(post: Post, *, edited: bool = False) -> None:
     from resonanz.classify.services import classify_post
 
     result = classify_post(post.body, brand_slug=post.brand.slug)
-    labels = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    labels = result.to_dict()
     Post.objects.filter(pk=post.pk).update(labels=labels, model_version=labels.get("model_version", ""))
     from resonanz.sources.community import ingest_post  # the inbox pipeline, reusing these labels
 

@@ -87,7 +87,9 @@ def create_thread(brand: Brand, *, category: Category, title: str, body: str, by
 
 @transaction.atomic
 def create_reply(thread: Thread, *, body: str, by: AnyUser) -> Post:
-    thread = Thread.objects.select_for_update(of=("self",)).select_related("brand", "category").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",)).select_related("brand", "category").get(pk=thread.pk)
+    )
     brand = thread.brand
     author = _ensure_participant(by, brand)
     if thread.visibility != Visibility.VISIBLE:

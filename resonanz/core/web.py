@@ -9,9 +9,11 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from resonanz.accounts.models import User
 from resonanz.accounts.selectors import get_brand
-from resonanz.core.errors import DomainError, NotFound
+from resonanz.core.errors import DomainError, NotAllowed, NotFound
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponse)
@@ -50,6 +52,14 @@ def form_errors(form: Any, exc: DomainError) -> None:
     errors = getattr(exc, "errors", None) or {exc.field or "__all__": exc.message}
     for field, message in errors.items():
         form.add_error(field if field in form.fields else None, message)
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a ``login_required`` view, typed as such."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAllowed(_("Please log in."))
+    return user
 
 
 def flash(request: HttpRequest, message: str) -> None:

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the Swagger UI of /api/docs from static files (no CDN)
     "django_htmx",
     "template_partials",
     "django_tasks",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "resonanz.classify",
     "resonanz.sources",
     "resonanz.inbox",
+    "resonanz.insights",
+    "resonanz.alerts",
 ]
 
 MIDDLEWARE = [
@@ -195,7 +198,11 @@ RESONANZ: dict[str, Any] = {
     "API_ANON_RATE": env.text("RESONANZ_API_ANON_RATE", "120/m"),
     "DEFAULT_BRAND": env.text("RESONANZ_DEFAULT_BRAND"),
     # Periodic jobs enqueued by `resonanz scheduler`: dotted task path -> interval in seconds.
-    "PERIODIC_TASKS": {},
+    "PERIODIC_TASKS": {
+        "resonanz.insights.tasks.update_rollups_task": 60,
+        "resonanz.alerts.tasks.detect_crises_task": 300,
+        "resonanz.insights.tasks.send_reports_task": 3600,
+    },
 }
 
 LOGGING = {

@@ -7,7 +7,7 @@ import factory
 from resonanz.accounts.models import Brand, Membership, Role, User
 
 
-class BrandFactory(factory.django.DjangoModelFactory):
+class BrandFactory(factory.django.DjangoModelFactory[Brand]):
     class Meta:
         model = Brand
         django_get_or_create = ("slug",)
@@ -16,7 +16,7 @@ class BrandFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"marke-{n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -26,13 +26,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "sicheres-passwort-123")
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):
+    def save_password(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
 
 def member_factory(brand: Brand, role: Role = Role.MEMBER, **kwargs: object) -> User:
     """A user with ``role`` in ``brand``: ``member_factory(brand, Role.MODERATOR)``."""
-    user = UserFactory(**kwargs)
+    user = UserFactory.create(**kwargs)
     Membership.objects.create(brand=brand, user=user, role=role)
     return user

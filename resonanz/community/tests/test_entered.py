@@ -17,7 +17,11 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 def test_new_post_is_queued_and_processed_by_the_database_worker(brand, member):
     with override_settings(TASKS=DB_TASKS):
         thread = services.create_thread(
-            brand, category=category_factory(brand), title="Zug", body="Der Zug war heute pünktlich, danke!", by=member
+            brand,
+            category=category_factory(brand),
+            title="Zug",
+            body="Der Zug war heute pünktlich, danke!",
+            by=member,
         )
         queued = DBTaskResult.objects.get()
         assert queued.task_path.endswith("post_entered_task")
