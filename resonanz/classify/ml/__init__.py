@@ -1,0 +1,1 @@
+"""Pure-Python classification models (no Django): features, linear heads, training, inference."""

@@ -1,0 +1,146 @@
+"""The portable linear model: plain weight arrays, fitted with scikit-learn, scored with numpy.
+
+A :class:`LinearHead` is either ``softmax`` (mutually exclusive classes, e.g. sentiment) or
+``sigmoid`` (independent yes/no outputs: binary tasks and multi-label aspects). Decision offsets
+tuned on out-of-fold predictions are added to the logits so rare classes are not ignored.
+Nothing here is pickled: a head is its arrays plus a few strings (see ``artefact.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from scipy import sparse
+
+HeadKind = Literal["softmax", "sigmoid"]
+
+
+@dataclass
+class LinearHead:
+    name: str
+    kind: HeadKind
+    outputs: list[str]
+    coef: np.ndarray  # (n_outputs, n_features)
+    intercept: np.ndarray  # (n_outputs,)
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros(0))  # added to logits for decisions
+
+    def __post_init__(self) -> None:
+        if self.offsets.size == 0:
+            self.offsets = np.zeros(len(self.outputs))
+
+    def logits(self, features: sparse.csr_matrix) -> np.ndarray:
+        return np.asarray(features @ self.coef.T) + self.intercept
+
+
+def probabilities(kind: HeadKind, logits: np.ndarray) -> np.ndarray:
+    """Softmax over outputs, or an independent sigmoid per output."""
+    if kind == "softmax":
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        return exp / exp.sum(axis=1, keepdims=True)
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
+
+
+def decide(kind: HeadKind, logits: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Softmax heads: index of the winning class. Sigmoid heads: boolean matrix."""
+    shifted = logits + offsets
+    if kind == "softmax":
+        return np.asarray(shifted.argmax(axis=1))
+    return shifted > 0.0
+
+
+def fit_head(
+    name: str,
+    kind: HeadKind,
+    outputs: list[str],
+    features: sparse.csr_matrix,
+    targets: np.ndarray,
+    *,
+    c: float = 4.0,
+    sample_weight: np.ndarray | None = None,
+    seed: int = 13,
+    nb: bool = False,
+) -> LinearHead:
+    """Fit a head. ``targets``: class indices for softmax heads, a 0/1 matrix for sigmoid heads.
+
+    Class weights are balanced so the rare classes (positive sentiment, toxic) carry weight.
+    ``nb``: NB-weighted logistic regression (softmax heads), see :func:`_fit_nb_softmax`.
+    """
+    n_features = features.shape[1]
+    if kind == "softmax":
+        coef = np.zeros((len(outputs), n_features))
+        intercept = np.full(len(outputs), -10.0)  # a class never seen in training is never chosen
+        present = np.unique(targets)
+        if len(present) == 1:
+            intercept[int(present[0])] = 0.0
+            return LinearHead(name, kind, outputs, coef, intercept)
+        if nb:
+            return _fit_nb_softmax(name, outputs, features, targets, present, c, sample_weight, seed)
+        model = _logistic(c, seed)
+        model.fit(features, targets, sample_weight=sample_weight)
+        if len(present) == 2:  # sklearn returns one row for two classes: logit of the second
+            intercept[present] = 0.0
+            coef[int(present[1])] = model.coef_[0]
+            intercept[int(present[1])] = model.intercept_[0]
+        else:
+            for row, cls in enumerate(model.classes_):
+                coef[int(cls)] = model.coef_[row]
+                intercept[int(cls)] = model.intercept_[row]
+        return LinearHead(name, kind, outputs, coef, intercept)
+    targets = targets.reshape(len(targets), -1)
+    coef = np.zeros((targets.shape[1], n_features))
+    intercept = np.full(targets.shape[1], -10.0)  # an output never seen positive stays off
+    for col in range(targets.shape[1]):
+        column = targets[:, col]
+        if 0 < column.sum() < len(column):
+            model = _logistic(c, seed)
+            model.fit(features, column, sample_weight=sample_weight)
+            coef[col] = model.coef_[0]
+            intercept[col] = model.intercept_[0]
+    return LinearHead(name, kind, outputs, coef, intercept)
+
+
+def nb_ratio(
+    features: sparse.csr_matrix, positive: np.ndarray, weight: np.ndarray, alpha: float = 1.0
+) -> np.ndarray:
+    """Naive-Bayes log-count ratio of binarised features, positive vs rest (Wang & Manning 2012)."""
+    binary = features.copy()
+    binary.data[:] = 1.0
+    p = np.asarray(binary.T @ (weight * positive)).ravel() + alpha
+    q = np.asarray(binary.T @ (weight * ~positive)).ravel() + alpha
+    return np.asarray(np.log((p / p.sum()) / (q / q.sum())))
+
+
+def _fit_nb_softmax(
+    name: str,
+    outputs: list[str],
+    features: sparse.csr_matrix,
+    targets: np.ndarray,
+    present: np.ndarray,
+    c: float,
+    sample_weight: np.ndarray | None,
+    seed: int,
+) -> LinearHead:
+    """One-vs-rest logistic regression on NB-scaled features (NBSVM-style; +0.01 micro-F1 on
+    GermEval 2017 under CV). Scaling feature j by r_j and learning w_j equals weight w_j * r_j on
+    the plain features, so the head stays an ordinary linear model."""
+    weight = np.ones(len(targets)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    coef = np.zeros((len(outputs), features.shape[1]))
+    intercept = np.full(len(outputs), -10.0)
+    for cls in present:
+        positive = targets == cls
+        ratio = nb_ratio(features, positive, weight)
+        model = _logistic(c, seed)
+        model.fit(features.multiply(ratio).tocsr(), positive, sample_weight=sample_weight)
+        coef[int(cls)] = model.coef_[0] * ratio
+        intercept[int(cls)] = model.intercept_[0]
+    return LinearHead(name, "softmax", outputs, coef, intercept)
+
+
+def _logistic(c: float, seed: int) -> Any:
+    # imported here: inference never needs scikit-learn, and importing it costs ~1 s of load time
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="lbfgs", random_state=seed)
