@@ -1,0 +1,1 @@
+"""The unified inbox: one pipeline from every channel into conversations, worked by the brand team."""

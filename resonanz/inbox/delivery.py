@@ -1,0 +1,97 @@
+"""Answers going back through their channel: one attempt per task, retried with backoff, failures shown."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from resonanz.inbox import webhooks
+from resonanz.inbox.backoff import MAX_ATTEMPTS, claim_attempt, next_attempt_at, schedule_retry
+from resonanz.inbox.models import ConversationEvent, DeliveryStatus, OutgoingReply
+from resonanz.sources.connectors import DeliveryError, ReplyTarget, connector_for
+from resonanz.sources.crypto import CredentialError
+from resonanz.sources.services import channel_secrets
+
+log = logging.getLogger(__name__)
+
+
+def deliver_reply(reply_id: int) -> OutgoingReply | None:
+    """Send one queued answer; idempotent (sent or claimed elsewhere: nothing happens)."""
+    if not claim_attempt(OutgoingReply, reply_id):
+        return OutgoingReply.objects.filter(pk=reply_id).first()
+    reply = OutgoingReply.objects.select_related("message__conversation__channel").get(pk=reply_id)
+    message = reply.message
+    conversation = message.conversation
+    target = ReplyTarget(
+        in_reply_to=message.in_reply_to,
+        thread_key=conversation.thread_key,
+        author_handle=conversation.customer_handle,
+        subject=conversation.subject,
+    )
+    try:
+        send = connector_for(conversation.channel).reply()
+        external_id = send(conversation.channel, channel_secrets(conversation.channel), target, message.text)
+    except (DeliveryError, CredentialError) as exc:
+        permanent = isinstance(exc, CredentialError) or exc.permanent
+        _failed(reply, str(exc), permanent=permanent, retry_after=getattr(exc, "retry_after", None))
+    except Exception as exc:  # network errors of any client library: transient, retry
+        log.warning("reply %s failed: %s", reply_id, exc)
+        _failed(reply, f"{type(exc).__name__}: {exc}", permanent=False, retry_after=None)
+    else:
+        with transaction.atomic():
+            message.external_id = external_id
+            message.save(update_fields=["external_id"])
+            reply.status, reply.last_error, reply.next_attempt_at = DeliveryStatus.SENT, "", None
+            reply.sent_at = timezone.now()
+            reply.save()
+    return reply
+
+
+def _failed(reply: OutgoingReply, error: str, *, permanent: bool, retry_after: int | None) -> None:
+    reply.last_error = error[:2000]
+    give_up = permanent or reply.attempts >= MAX_ATTEMPTS
+    with transaction.atomic():
+        if give_up:
+            reply.status, reply.next_attempt_at = DeliveryStatus.FAILED, None
+            conversation = reply.message.conversation
+            ConversationEvent.objects.create(
+                conversation=conversation,
+                kind=ConversationEvent.Kind.DELIVERY_FAILED,
+                data={"message": reply.message_id, "error": reply.last_error[:300]},
+            )
+            webhooks.emit(conversation, "reply.failed", reply.message)
+        else:
+            reply.next_attempt_at = next_attempt_at(reply.attempts, retry_after=retry_after)
+        reply.save()
+    if not give_up and reply.next_attempt_at is not None:
+        from resonanz.inbox.tasks import deliver_reply_task
+
+        schedule_retry(deliver_reply_task, reply.next_attempt_at, reply.pk)
+
+
+def retry_reply(reply: OutgoingReply) -> None:
+    """An agent asks to try a failed answer again now."""
+    OutgoingReply.objects.filter(pk=reply.pk).update(
+        status=DeliveryStatus.QUEUED, next_attempt_at=None, attempts=0
+    )
+    from resonanz.inbox.tasks import deliver_reply_task
+
+    transaction.on_commit(lambda: deliver_reply_task.enqueue(reply.pk))
+
+
+def retry_due() -> int:
+    """The sweep for backends that cannot defer tasks: send every delivery whose retry time has come."""
+    now = timezone.now()
+    due = list(
+        OutgoingReply.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for pk in due:
+        deliver_reply(pk)
+    hooks = webhooks.due_webhook_ids()
+    for pk in hooks:
+        webhooks.deliver_webhook(pk)
+    return len(due) + len(hooks)

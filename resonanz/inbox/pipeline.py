@@ -1,0 +1,130 @@
+"""The one ingestion pipeline: normalize → deduplicate → store (staging.py) → classify → thread → route.
+
+Guarantees (see docs/inbox.md): staged items are processed at least once; each batch is one transaction
+and messages are unique per (channel, external id), so results are visible exactly once even when a
+worker dies mid-batch. Several workers run in parallel: on PostgreSQL each claims its rows with
+``SELECT … FOR UPDATE SKIP LOCKED``; SQLite has a single writer, so batches simply take turns.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from resonanz.inbox.apply import apply_items
+from resonanz.inbox.labels import classify_texts
+from resonanz.inbox.models import InboundItem, Message
+from resonanz.inbox.staging import stage_batch
+from resonanz.sources.incoming import IncomingPost
+from resonanz.sources.models import Channel
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 500
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class ProcessStats:
+    processed: int = 0
+    failed: int = 0
+    batches: int = 0
+
+
+def _claim(limit: int, ids: list[int] | None = None) -> list[InboundItem]:
+    items = InboundItem.objects.filter(state=InboundItem.State.PENDING).order_by("pk")
+    if ids is not None:
+        items = items.filter(pk__in=ids)
+    if connection.features.has_select_for_update_skip_locked:
+        items = items.select_for_update(skip_locked=True, of=("self",))
+    return list(items.select_related("channel", "channel__brand")[:limit])
+
+
+def _labels_for(items: list[InboundItem]) -> list[dict]:
+    """Classify per brand (a brand may have its own adapted model), keeping the items' order."""
+    result: list[dict] = [{} for _ in items]
+    by_brand: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        by_brand.setdefault(item.channel.brand.slug, []).append(index)
+    for slug, indexes in by_brand.items():
+        labels = classify_texts([items[i].payload["text"] for i in indexes], brand_slug=slug)
+        for i, value in zip(indexes, labels, strict=True):
+            result[i] = value
+    return result
+
+
+Labeller = Callable[[list[InboundItem]], list[dict]]
+
+
+def process_batch(
+    *, batch_size: int = BATCH_SIZE, ids: list[int] | None = None, labeller: Labeller = _labels_for
+) -> int:
+    """Claim and process one batch in one transaction; returns how many items were processed."""
+    try:
+        with transaction.atomic():
+            items = _claim(batch_size, ids)
+            if items:
+                apply_items(items, labeller(items))
+            return len(items)
+    except Exception:
+        log.exception("batch failed; processing its items one by one")
+    # Isolate the item that fails, so one bad row cannot block the queue.
+    with transaction.atomic():
+        item_ids = [item.pk for item in _claim(batch_size, ids)]
+    # Failed items stay pending with an error until MAX_ATTEMPTS; the next run retries them.
+    return sum(_process_one(pk, labeller) for pk in item_ids)
+
+
+def _process_one(pk: int, labeller: Labeller) -> bool:
+    try:
+        with transaction.atomic():
+            items = _claim(1, [pk])
+            if items:
+                apply_items(items, labeller(items))
+            return True
+    except Exception as exc:
+        log.exception("inbound item %s failed", pk)
+        item = InboundItem.objects.get(pk=pk)
+        state = InboundItem.State.REJECTED if item.attempts + 1 >= MAX_ATTEMPTS else InboundItem.State.PENDING
+        InboundItem.objects.filter(pk=pk).update(
+            attempts=F("attempts") + 1, error=str(exc)[:2000], state=state
+        )
+        return False
+
+
+def process_pending(
+    *, batch_size: int = BATCH_SIZE, limit: int | None = None, progress: Callable[[int], None] | None = None
+) -> ProcessStats:
+    """Process staged items until none are pending (or ``limit`` items are done)."""
+    stats = ProcessStats()
+    while limit is None or stats.processed < limit:
+        size = batch_size if limit is None else min(batch_size, limit - stats.processed)
+        claimed = process_batch(batch_size=size)
+        if not claimed:
+            break
+        stats.processed += claimed
+        stats.batches += 1
+        if progress is not None:
+            progress(claimed)
+    stats.failed = InboundItem.objects.filter(state=InboundItem.State.REJECTED).count()
+    return stats
+
+
+def ingest_now(channel: Channel, post: IncomingPost, *, labels: dict | None = None) -> Message | None:
+    """Stage and process one post synchronously (the caller already is a task). Idempotent.
+
+    ``labels``: a classification the caller already has (the community's entered task classifies).
+    """
+    stage_batch(channel, [post], enqueue=False)
+    item_id = (
+        InboundItem.objects.filter(channel=channel, external_id=post.external_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if item_id is not None:
+        labeller = _labels_for if labels is None else (lambda items: [labels for _ in items])
+        process_batch(batch_size=1, ids=[item_id], labeller=labeller)
+    return Message.objects.filter(channel=channel, external_id=post.external_id).first()

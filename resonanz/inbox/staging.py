@@ -1,0 +1,75 @@
+"""Step one of the pipeline: store what a connector saw, deduplicated, in one transaction per batch.
+
+Staging is cheap and never classifies, so a poll or an import is durable the moment it returns; the
+processing step (pipeline.py) turns staged rows into conversations afterwards, at least once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.db import transaction
+
+from resonanz.inbox.models import InboundItem
+from resonanz.sources.incoming import IncomingPost
+from resonanz.sources.models import Channel
+
+STAGE_BATCH = 1000
+
+
+@dataclass
+class StageResult:
+    read: int = 0
+    new: int = 0
+    duplicates: int = 0
+
+    def add(self, other: StageResult) -> None:
+        self.read += other.read
+        self.new += other.new
+        self.duplicates += other.duplicates
+
+
+def _chunks(posts: Iterable[IncomingPost], size: int) -> Iterator[list[IncomingPost]]:
+    iterator = iter(posts)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def stage_batch(channel: Channel, posts: list[IncomingPost], *, enqueue: bool = True) -> StageResult:
+    """Store one batch atomically; ids seen before (or twice in the batch) count as duplicates."""
+    unique: dict[str, IncomingPost] = {}
+    for post in posts:
+        unique.setdefault(post.external_id, post)
+    with transaction.atomic():
+        known = set(
+            InboundItem.objects.filter(channel=channel, external_id__in=list(unique)).values_list(
+                "external_id", flat=True
+            )
+        )
+        rows = [
+            InboundItem(channel=channel, external_id=key, payload=post.to_payload())
+            for key, post in unique.items()
+            if key not in known
+        ]
+        # ignore_conflicts: a concurrent stager may insert the same id between our read and this write.
+        InboundItem.objects.bulk_create(rows, ignore_conflicts=True)
+        if enqueue and rows:
+            transaction.on_commit(_enqueue_processing)
+    return StageResult(read=len(posts), new=len(rows), duplicates=len(posts) - len(rows))
+
+
+def stage_posts(
+    channel: Channel, posts: Iterable[IncomingPost], *, batch_size: int = STAGE_BATCH, enqueue: bool = True
+) -> StageResult:
+    total = StageResult()
+    for chunk in _chunks(posts, batch_size):
+        total.add(stage_batch(channel, chunk, enqueue=enqueue))
+    return total
+
+
+def _enqueue_processing() -> None:
+    from resonanz.inbox.tasks import process_inbound_task
+
+    process_inbound_task.enqueue()

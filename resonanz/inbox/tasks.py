@@ -1,0 +1,30 @@
+"""Background tasks of the inbox: take ids, reload, call a service. All idempotent."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from resonanz.inbox import delivery, pipeline, webhooks
+
+
+@task()
+def process_inbound_task() -> int:
+    return pipeline.process_pending().processed
+
+
+@task()
+def deliver_reply_task(reply_id: int) -> None:
+    delivery.deliver_reply(reply_id)
+
+
+@task()
+def deliver_webhook_task(delivery_id: int) -> None:
+    webhooks.deliver_webhook(delivery_id)
+
+
+@task()
+def poll_channels_task() -> None:
+    from resonanz.sources.polling import poll_due_channels
+
+    poll_due_channels()
+    delivery.retry_due()

@@ -1,0 +1,171 @@
+"""Inbox pages: who sees what, filters, and the actions on a conversation."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from resonanz.inbox.models import Conversation, ConversationEvent, Message, Note, SavedReply, Status
+from resonanz.inbox.tests.factories import conversation_factory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, brand, *args):
+    return reverse(f"inbox:{name}", args=[brand.slug, *args])
+
+
+@pytest.mark.parametrize("role", ["member", "anonymous"])
+def test_members_and_visitors_see_nothing(client, brand, member, role):
+    conversation = conversation_factory(brand)
+    if role == "member":
+        client.force_login(member)
+    for url in (_url("list", brand), _url("conversation", brand, conversation.pk)):
+        response = client.get(url)
+        assert response.status_code in (302, 403)
+        assert conversation.excerpt.encode() not in response.content
+
+
+def test_other_brands_conversations_are_not_found(client, brand, other_brand, agent):
+    foreign = conversation_factory(other_brand, text="Geheimnis der anderen Marke")
+    client.force_login(agent)
+    assert client.get(_url("conversation", brand, foreign.pk)).status_code == 404
+    assert b"Geheimnis" not in client.get(_url("list", brand) + "?status=all").content
+    assert client.post(_url("status", brand, foreign.pk), {"status": "closed"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == Status.NEW
+
+
+def test_agent_sees_the_list_with_filters(client, brand, agent, django_assert_max_num_queries):
+    conversation_factory(
+        brand, n=1, text="Der Zug ist zu spät!", labels={"sentiment": "negative", "type": "complaint"}
+    )
+    conversation_factory(
+        brand, n=2, text="Danke für den tollen Service", labels={"sentiment": "positive", "type": "praise"}
+    )
+    client.force_login(agent)
+    with django_assert_max_num_queries(12):
+        page = client.get(_url("list", brand))
+    assert b"Der Zug ist zu sp" in page.content and b"Danke" in page.content
+    negative = client.get(_url("list", brand) + "?sentiment=negative")
+    assert b"Der Zug" in negative.content and b"Danke" not in negative.content
+    found = client.get(_url("list", brand) + "?q=Service")
+    assert b"Danke" in found.content and b"Der Zug" not in found.content
+
+
+def test_list_fragment_for_live_updates(client, brand, agent):
+    conversation_factory(brand)
+    client.force_login(agent)
+    response = client.get(_url("list", brand), headers={"HX-Request": "true", "HX-Target": "inbox-rows"})
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b'hx-trigger="every 15s"' in response.content
+
+
+def test_assign_status_note_and_reply(client, brand, agent):
+    conversation = conversation_factory(brand)
+    client.force_login(agent)
+    page = client.get(_url("conversation", brand, conversation.pk))
+    assert page.status_code == 200 and b"Wann f" in page.content
+    client.post(_url("assign", brand, conversation.pk), {"to": "me"})
+    client.post(_url("note", brand, conversation.pk), {"text": "Kunde ist Stammgast"})
+    client.post(_url("reply", brand, conversation.pk), {"text": "Um 5:12 Uhr."})
+    conversation.refresh_from_db()
+    assert conversation.assignee == agent
+    assert conversation.status == Status.ANSWERED
+    assert conversation.first_response_at is not None
+    assert Note.objects.get().text == "Kunde ist Stammgast"
+    out = Message.objects.get(direction="out")
+    assert out.author_user == agent and not hasattr(out, "delivery")  # an import channel cannot send
+    client.post(_url("status", brand, conversation.pk), {"status": "closed"})
+    conversation.refresh_from_db()
+    assert conversation.status == Status.CLOSED
+    kinds = set(conversation.events.values_list("kind", flat=True))
+    assert {"created", "assigned", "answered", "status_changed", "note"} <= kinds
+
+
+def test_empty_reply_shows_the_error(client, brand, agent):
+    conversation = conversation_factory(brand)
+    client.force_login(agent)
+    response = client.post(_url("reply", brand, conversation.pk), {"text": "  "})
+    assert response.status_code == 422
+    assert not Message.objects.filter(direction="out").exists()
+
+
+def test_saved_reply_is_filled_in(client, brand, agent):
+    conversation = conversation_factory(brand)
+    saved = SavedReply.objects.create(
+        brand=brand, title="Dank", body="Hallo {name}, danke! {agent} von {brand}"
+    )
+    client.force_login(agent)
+    response = client.get(
+        _url("saved_reply_text", brand, conversation.pk, saved.pk), headers={"HX-Request": "true"}
+    )
+    assert "Hallo Kunde 1, danke! alex von Elbtal Bahn" in response.content.decode()
+
+
+def test_collision_warning_names_the_other_agent(client, brand, agent, moderator):
+    conversation = conversation_factory(brand)
+    client.force_login(moderator)
+    client.post(_url("presence", brand, conversation.pk), {"mode": "replying"})
+    client.force_login(agent)
+    response = client.post(_url("presence", brand, conversation.pk), {"mode": "viewing"})
+    assert "mo is also replying" in response.content.decode()
+
+
+def test_settings_pages_by_role(client, brand, agent, manager, brand_admin):
+    client.force_login(agent)
+    assert client.get(_url("saved_replies", brand)).status_code == 403
+    assert client.get(_url("channels", brand)).status_code == 403
+    client.force_login(manager)
+    assert client.get(_url("targets", brand)).status_code == 200
+    client.post(_url("saved_replies", brand), {"title": "Gruß", "body": "Hallo {kunde}"})
+    assert not SavedReply.objects.exists()
+    assert client.get(_url("channels", brand)).status_code == 403
+    client.force_login(brand_admin)
+    assert client.get(_url("channels", brand)).status_code == 200
+
+
+def test_channel_secrets_are_never_shown_again(client, brand, brand_admin):
+    client.force_login(brand_admin)
+    response = client.post(
+        _url("channel_new", brand) + "?kind=webhook",
+        {"kind": "webhook", "name": "Shop", "enabled": "on", "secret_signing_secret": "topsecret-123"},
+    )
+    assert response.status_code == 302
+    from resonanz.sources.models import Channel
+
+    channel = Channel.objects.get(name="Shop")
+    assert "topsecret" not in channel.credentials
+    page = client.get(_url("channel_edit", brand, channel.pk))
+    assert b"topsecret" not in page.content
+    client.post(
+        _url("channel_edit", brand, channel.pk), {"kind": "webhook", "name": "Shop 2", "enabled": "on"}
+    )
+    from resonanz.sources.services import channel_secrets
+
+    channel.refresh_from_db()
+    assert channel.name == "Shop 2" and channel_secrets(channel) == {"signing_secret": "topsecret-123"}
+
+
+def test_events_log_reopening(client, brand, agent):
+    conversation = conversation_factory(brand)
+    client.force_login(agent)
+    client.post(_url("status", brand, conversation.pk), {"status": "closed"})
+    client.post(_url("status", brand, conversation.pk), {"status": "open"})
+    assert Conversation.objects.get().events.filter(kind=ConversationEvent.Kind.REOPENED).count() == 1
+
+
+def test_explanation_is_loaded_on_demand(client, brand, agent):
+    conversation = conversation_factory(
+        brand, text="Der Zug ist schon wieder zu spät, unmöglich!", labels={"sentiment": "negative"}
+    )
+    message = conversation.messages.get()
+    client.force_login(agent)
+    page = client.get(_url("conversation", brand, conversation.pk))
+    assert _url("explanation", brand, conversation.pk, message.pk).encode() in page.content
+    fragment = client.get(
+        _url("explanation", brand, conversation.pk, message.pk), headers={"HX-Request": "true"}
+    )
+    assert fragment.status_code == 200
+    assert b"explanation" in fragment.content or b"No explanation" in fragment.content

@@ -1,0 +1,118 @@
+"""What each kind of channel can do, and where its code lives (imported lazily: atproto is heavy)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+from resonanz.sources.incoming import IncomingPost
+from resonanz.sources.models import Channel, ChannelKind
+
+
+@dataclass
+class PollResult:
+    """What one poll of a channel brought: posts, rejected items with reasons, and the cursor to keep."""
+
+    posts: list[IncomingPost] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+    # Seconds the remote asked us to wait (rate limit); the poller schedules the next run after it.
+    retry_after: int | None = None
+
+
+@dataclass(frozen=True)
+class ReplyTarget:
+    """Where an answer goes: the post it answers and the conversation's key, in the channel's ids."""
+
+    in_reply_to: str
+    thread_key: str
+    author_handle: str
+    subject: str = ""
+
+
+class DeliveryError(Exception):
+    """Sending failed; ``permanent`` failures are not retried (e.g. the post was deleted)."""
+
+    def __init__(self, message: str, *, permanent: bool = False, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+PollFn = Callable[[Channel, dict[str, str]], PollResult]
+ReplyFn = Callable[[Channel, dict[str, str], ReplyTarget, str], str]
+
+
+@dataclass(frozen=True)
+class Connector:
+    kind: str
+    config_fields: tuple[str, ...] = ()
+    secret_fields: tuple[str, ...] = ()
+    poll_path: str = ""
+    reply_path: str = ""
+
+    @property
+    def can_poll(self) -> bool:
+        return bool(self.poll_path)
+
+    @property
+    def can_reply(self) -> bool:
+        return bool(self.reply_path)
+
+    def poll(self) -> PollFn:
+        fn: PollFn = import_string(self.poll_path)
+        return fn
+
+    def reply(self) -> ReplyFn:
+        fn: ReplyFn = import_string(self.reply_path)
+        return fn
+
+
+CONNECTORS: dict[str, Connector] = {
+    # Community answers are written synchronously (sources/community.py::write_reply), not by a task.
+    ChannelKind.COMMUNITY: Connector(
+        ChannelKind.COMMUNITY, reply_path="resonanz.sources.community.write_reply"
+    ),
+    ChannelKind.RSS: Connector(ChannelKind.RSS, ("url",), poll_path="resonanz.sources.rss.client.poll"),
+    ChannelKind.MASTODON: Connector(
+        ChannelKind.MASTODON,
+        ("instance_url", "account", "hashtag", "mentions"),
+        ("access_token",),
+        poll_path="resonanz.sources.mastodon.client.poll",
+        reply_path="resonanz.sources.mastodon.client.send_reply",
+    ),
+    ChannelKind.BLUESKY: Connector(
+        ChannelKind.BLUESKY,
+        ("service_url", "handle", "search", "mentions"),
+        ("app_password",),
+        poll_path="resonanz.sources.bluesky.client.poll",
+        reply_path="resonanz.sources.bluesky.client.send_reply",
+    ),
+    ChannelKind.EMAIL: Connector(
+        ChannelKind.EMAIL,
+        (
+            "imap_host",
+            "imap_port",
+            "imap_user",
+            "mailbox",
+            "imap_ssl",
+            "smtp_host",
+            "smtp_port",
+            "smtp_user",
+            "smtp_starttls",
+            "address",
+        ),
+        ("imap_password", "smtp_password"),
+        poll_path="resonanz.sources.email.client.poll",
+        reply_path="resonanz.sources.email.client.send_reply",
+    ),
+    ChannelKind.WEBHOOK: Connector(ChannelKind.WEBHOOK, ("max_bytes",), ("signing_secret",)),
+    ChannelKind.IMPORT: Connector(ChannelKind.IMPORT, ("format", "mapping")),
+}
+
+
+def connector_for(channel: Channel) -> Connector:
+    return CONNECTORS[channel.kind]

@@ -1,0 +1,88 @@
+"""Generic CSV: any export with a header row, mapped to our fields by ``--map text=Message,author=User``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+from resonanz.sources.imports.base import ImportFormatError, ParsedFile, read_text, stable_id
+from resonanz.sources.incoming import IncomingError, make_post
+
+FIELDS = ("id", "text", "author", "author_name", "created_at", "thread", "reply_to", "url", "title")
+DEFAULT_MAPPING = {name: name for name in FIELDS}
+
+
+def parse_mapping(spec: str) -> dict[str, str]:
+    """``text=Message,author=User`` → {"text": "Message", "author": "User"}; unknown fields are errors."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in (spec or "").split(","))):
+        field, sep, column = part.partition("=")
+        if not sep or field.strip() not in FIELDS:
+            raise ImportFormatError(
+                f"--map: {part!r} is not FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}"
+            )
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def parse_time(value: str) -> datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value[:10]), tz=UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def parse(path: Path, *, mapping: dict[str, str] | None = None, encoding: str = "utf-8") -> ParsedFile:
+    text = read_text(path, encoding=encoding)
+    columns = {**DEFAULT_MAPPING, **(mapping or {})}
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    header = reader.fieldnames or []
+    if columns["text"] not in header:
+        raise ImportFormatError(
+            f"{path.name}: line 1: no column {columns['text']!r} for the text; "
+            f"columns are {', '.join(header)} "
+            "(map one with --map text=COLUMN)"
+        )
+    result = ParsedFile()
+    try:
+        for row in reader:
+            _row(path, reader.line_num, row, columns, result)
+    except csv.Error as exc:
+        raise ImportFormatError(f"{path.name}: line {reader.line_num}: {exc}") from exc
+    return result
+
+
+def _row(path: Path, line: int, row: dict[str, str], columns: dict[str, str], result: ParsedFile) -> None:
+    def get(field: str) -> str:
+        return (row.get(columns[field]) or "").strip()
+
+    where = f"{path.name}: line {line}"
+    try:
+        created = parse_time(get("created_at"))
+        post_id = get("id") or stable_id("csv", get("author"), get("created_at"), get("text"))
+        result.posts.append(
+            make_post(
+                where=where,
+                external_id=post_id,
+                text=get("text"),
+                created_at=created,
+                author_handle=get("author"),
+                author_name=get("author_name") or get("author"),
+                thread_key=get("thread"),
+                in_reply_to=get("reply_to"),
+                url=get("url"),
+                title=get("title"),
+            )
+        )
+    except IncomingError as exc:
+        result.rejected.append((where, exc.reason))
+    except ValueError as exc:
+        result.rejected.append((where, f"unreadable date {get('created_at')!r}: {exc}"))

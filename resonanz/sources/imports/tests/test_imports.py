@@ -1,0 +1,104 @@
+"""File imports: each format from fixtures, re-import without duplicates, bad files refused whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resonanz.cli import main
+from resonanz.inbox.importing import import_file
+from resonanz.inbox.models import Conversation, InboundItem, Message
+from resonanz.inbox.tests.factories import channel_factory
+from resonanz.sources.imports.base import ImportFormatError
+from resonanz.sources.imports.csv_format import parse_mapping
+from resonanz.sources.imports.facebook import repair_mojibake
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+pytestmark = pytest.mark.django_db
+CSV_MAP = parse_mapping("id=Id,text=Message,author=User,created_at=Date,thread=Thread")
+
+
+def test_csv_with_mapping_imports_and_reports_rejected_lines(brand):
+    channel = channel_factory(brand)
+    summary = import_file(channel, FIXTURES / "generic.csv", mapping=CSV_MAP)
+    assert (summary.read, summary.new, summary.duplicates) == (5, 3, 0)
+    assert summary.rejected == [
+        ("generic.csv: line 4", "empty text"),
+        ("generic.csv: line 5", "unreadable date 'morgen': Invalid isoformat string: 'morgen'"),
+    ]
+    assert Message.objects.count() == 3
+    assert Conversation.objects.get(thread_key="t1").message_count == 2
+
+
+def test_reimport_adds_nothing(brand):
+    channel = channel_factory(brand)
+    import_file(channel, FIXTURES / "generic.csv", mapping=CSV_MAP)
+    again = import_file(channel, FIXTURES / "generic.csv", mapping=CSV_MAP)
+    assert (again.new, again.duplicates) == (0, 3)
+    assert Message.objects.count() == 3
+
+
+def test_facebook_export_repairs_mojibake(brand):
+    channel = channel_factory(brand)
+    summary = import_file(channel, FIXTURES / "comments.json")
+    assert summary.new == 2
+    assert [where for where, _ in summary.rejected] == [
+        "comments.json: comments_v2[2]",
+        "comments.json: comments_v2[3]",
+    ]
+    message = Message.objects.get(author_handle="Jürgen Müller")
+    assert message.text == "Die Verspätung heute war ärgerlich, bitte bessern!"
+    assert repair_mojibake("schön") == "schön"  # proper text stays as it is
+
+
+def test_x_archive_threads_replies_and_names_the_line_of_a_bad_tweet(brand):
+    channel = channel_factory(brand)
+    summary = import_file(channel, FIXTURES / "tweets.js")
+    assert summary.new == 2
+    assert summary.rejected == [("tweets.js: line 18", "unreadable created_at 'kein Datum'")]
+    assert Conversation.objects.get().message_count == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("broken.json", "broken.json: line 1, column 46: broken JSON"),
+        ("latin1.csv", "latin1.csv: line 2, column 1: not valid utf-8"),
+    ],
+)
+def test_malformed_files_are_refused_as_a_whole(brand, name, expected):
+    channel = channel_factory(brand)
+    with pytest.raises(ImportFormatError) as error:
+        import_file(channel, FIXTURES / name)
+    assert str(error.value).startswith(expected)
+    assert not InboundItem.objects.exists()
+
+
+def test_wrong_encoding_can_be_named(brand):
+    summary = import_file(channel_factory(brand), FIXTURES / "latin1.csv", encoding="cp1252")
+    assert Message.objects.get().text == "Ärger über die Bahn"
+    assert summary.new == 1
+
+
+def test_cli_import_dry_run_and_exit_codes(brand, capsys, settings):
+    code = main(
+        [
+            "import",
+            str(FIXTURES / "generic.csv"),
+            "--brand",
+            brand.slug,
+            "--channel",
+            "Export",
+            "--map",
+            "id=Id,text=Message,author=User,created_at=Date,thread=Thread",
+            "--dry-run",
+        ]
+    )
+    out = capsys.readouterr()
+    assert code == 0
+    assert "dry run: would import: read 5, new 3, duplicates 0, rejected 2" in out.out
+    assert "generic.csv: line 4: empty text" in out.err
+    assert not InboundItem.objects.exists()
+    assert main(["import", str(FIXTURES / "broken.json"), "--brand", brand.slug]) == 1
+    assert "nothing was stored" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""RSS/Atom feeds (blogs, news, review sites, bridges) via feedparser."""

@@ -1,0 +1,65 @@
+"""RSS/Atom against a local HTTP server serving a recorded feed: ingest, re-poll, 304, bad feeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from resonanz.inbox.models import InboundItem, Message
+from resonanz.inbox.pipeline import process_pending
+from resonanz.sources.models import Channel, ChannelKind
+from resonanz.sources.polling import poll_channel
+
+FEED = (Path(__file__).resolve().parent.parent / "fixtures" / "feed.xml").read_bytes()
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def channel(brand, httpserver: HTTPServer):
+    return Channel.objects.create(
+        brand=brand, kind=ChannelKind.RSS, name="Bewertungen", config={"url": httpserver.url_for("/feed.xml")}
+    )
+
+
+def test_feed_entries_become_messages_and_repolling_adds_nothing(channel, httpserver: HTTPServer):
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        FEED, headers={"ETag": '"v1"'}, content_type="application/atom+xml"
+    )
+    first = poll_channel(channel)
+    process_pending()
+    again = poll_channel(channel)
+    process_pending()
+    assert (first.new, first.rejected, again.new, again.duplicates) == (2, 1, 0, 2)
+    message = Message.objects.get(url="https://bewertungen.example/e/1")
+    assert message.text == "Der RE 50 kam 45 Minuten zu spät.\n\nWarum informiert niemand?"
+    assert message.author_handle == "Sabine"
+    channel.refresh_from_db()
+    assert channel.state["etag"] == '"v1"'
+    assert "entry 3: empty text" in channel.last_error
+
+
+def test_conditional_get_uses_the_etag(channel, httpserver: HTTPServer):
+    channel.state = {"etag": '"v1"'}
+    channel.save()
+    httpserver.expect_request("/feed.xml", headers={"If-None-Match": '"v1"'}).respond_with_data(
+        "", status=304
+    )
+    outcome = poll_channel(channel)
+    assert (outcome.new, outcome.error) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "expected"),
+    [(b"<rss><channel><item><title>kaputt", 200, "malformed feed"), (b"nope", 500, "HTTP Error 500")],
+)
+def test_bad_feeds_leave_a_clear_error_and_store_nothing(
+    channel, httpserver: HTTPServer, body, status, expected
+):
+    httpserver.expect_request("/feed.xml").respond_with_data(body, status=status)
+    outcome = poll_channel(channel)
+    assert expected in outcome.error
+    channel.refresh_from_db()
+    assert expected in channel.last_error
+    assert not InboundItem.objects.exists()

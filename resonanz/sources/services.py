@@ -1,0 +1,117 @@
+"""Writes on channels: create, update (secrets write-only), the automatic community channel, poll state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from resonanz.accounts.models import Brand, Role
+from resonanz.accounts.permissions import AnyUser, check_role
+from resonanz.core.errors import InvalidInput
+from resonanz.sources.connectors import CONNECTORS
+from resonanz.sources.crypto import decrypt_credentials, encrypt_credentials, resolve
+from resonanz.sources.models import Channel, ChannelKind
+
+
+def _clean_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    allowed = CONNECTORS[kind].config_fields
+    unknown = sorted(set(config) - set(allowed))
+    if unknown:
+        raise InvalidInput({"config": _("Unknown settings: %(names)s") % {"names": ", ".join(unknown)}})
+    return {key: value for key, value in config.items() if value not in ("", None)}
+
+
+def _clean_secrets(kind: str, secrets: dict[str, str]) -> dict[str, str]:
+    allowed = CONNECTORS[kind].secret_fields
+    unknown = sorted(set(secrets) - set(allowed))
+    if unknown:
+        raise InvalidInput({"secrets": _("Unknown secrets: %(names)s") % {"names": ", ".join(unknown)}})
+    return {key: value.strip() for key, value in secrets.items() if value and value.strip()}
+
+
+@transaction.atomic
+def create_channel(
+    brand: Brand,
+    *,
+    kind: str,
+    name: str,
+    config: dict[str, Any] | None = None,
+    secrets: dict[str, str] | None = None,
+    by: AnyUser,
+) -> Channel:
+    check_role(by, brand, Role.ADMIN)
+    if kind not in CONNECTORS or kind == ChannelKind.COMMUNITY:
+        raise InvalidInput({"kind": _("Unknown channel kind.")})
+    if not name.strip():
+        raise InvalidInput({"name": _("Please give the channel a name.")})
+    return Channel.objects.create(
+        brand=brand,
+        kind=kind,
+        name=name.strip()[:120],
+        config=_clean_config(kind, config or {}),
+        credentials=encrypt_credentials(_clean_secrets(kind, secrets or {})),
+    )
+
+
+@transaction.atomic
+def update_channel(
+    channel: Channel,
+    *,
+    by: AnyUser,
+    name: str | None = None,
+    config: dict[str, Any] | None = None,
+    secrets: dict[str, str] | None = None,
+    enabled: bool | None = None,
+) -> Channel:
+    """Change settings; a secret left empty keeps the stored one (secrets are never shown again)."""
+    check_role(by, channel.brand, Role.ADMIN)
+    channel = Channel.objects.select_for_update().get(pk=channel.pk)
+    if name is not None and name.strip():
+        channel.name = name.strip()[:120]
+    if config is not None:
+        channel.config = _clean_config(channel.kind, config)
+    if secrets:
+        merged = decrypt_credentials(channel.credentials) | _clean_secrets(channel.kind, secrets)
+        channel.credentials = encrypt_credentials(merged)
+    if enabled is not None:
+        channel.enabled = enabled
+    channel.save()
+    return channel
+
+
+def channel_secrets(channel: Channel) -> dict[str, str]:
+    """The channel's secrets in plain text, with ``env:`` references resolved — for connectors only."""
+    return resolve(decrypt_credentials(channel.credentials))
+
+
+def get_community_channel(brand: Brand) -> Channel:
+    """The brand's automatic community channel, created on first use (race-safe)."""
+    channel = Channel.objects.filter(brand=brand, kind=ChannelKind.COMMUNITY).first()
+    if channel is not None:
+        return channel
+    try:
+        with transaction.atomic():
+            return Channel.objects.create(brand=brand, kind=ChannelKind.COMMUNITY, name=_("Community"))
+    except IntegrityError:  # another worker created it first
+        return Channel.objects.get(brand=brand, kind=ChannelKind.COMMUNITY)
+
+
+def save_poll_state(
+    channel: Channel, *, state: dict[str, Any], error: str = "", retry_after: int | None = None
+) -> None:
+    """Keep the cursor and the outcome of a poll; errors stay visible on the channel page."""
+    now = timezone.now()
+    fields: dict[str, Any] = {"state": state, "last_polled_at": now, "next_poll_at": None}
+    if retry_after:
+        fields["next_poll_at"] = now + timedelta(seconds=retry_after)
+    if error:
+        fields.update(last_error=error[:2000], last_error_at=now)
+    else:
+        fields["last_error"] = ""
+    Channel.objects.filter(pk=channel.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(channel, key, value)
