@@ -1,1 +1,2 @@
-"""Transparent moderation: reports now; rules, decisions, appeals and the public log build on it."""
+"""Transparent moderation: house rules, reports, decisions with statements of reasons, appeals, the
+hash-chained public log, transparency reports and the DSA export."""

@@ -1,0 +1,45 @@
+"""The public moderation log as an Atom feed (RFC 4287), written with the standard library."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from resonanz.accounts.models import Brand
+from resonanz.moderation.chain import timestamp
+from resonanz.moderation.logtext import entry_summary, entry_title
+from resonanz.moderation.models import ModLogEntry
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def log_feed_xml(request: HttpRequest, brand: Brand, entries: list[ModLogEntry]) -> bytes:
+    ET.register_namespace("", ATOM)
+    page = request.build_absolute_uri(reverse("moderation_public:log", args=[brand.slug]))
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _sub(feed, "title", _("Moderation log of %(brand)s") % {"brand": brand.name})
+    _sub(feed, "id", f"{page}#feed")
+    _sub(feed, "updated", timestamp(entries[0].created_at if entries else timezone.now()))
+    _sub(feed, "link", href=page, rel="alternate", type="text/html")
+    _sub(feed, "link", href=request.build_absolute_uri(), rel="self", type="application/atom+xml")
+    _sub(_sub(feed, "author"), "name", brand.name)
+    for entry in entries:
+        item = _sub(feed, "entry")
+        _sub(item, "title", entry_title(entry))
+        _sub(item, "id", f"{page}#entry-{entry.seq}")
+        _sub(item, "updated", timestamp(entry.created_at))
+        _sub(item, "link", href=f"{page}#entry-{entry.seq}", rel="alternate", type="text/html")
+        _sub(item, "summary", entry_summary(entry), type="text")
+        _sub(item, "category", term=entry.kind)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

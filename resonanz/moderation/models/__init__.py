@@ -1,0 +1,35 @@
+"""Moderation data: reports, house rules, decisions (statements of reasons), appeals and the public log."""
+
+from resonanz.moderation.models import dsa
+from resonanz.moderation.models.brand_settings import FreezeOverride, ModerationSettings
+from resonanz.moderation.models.decisions import (
+    RESTRICTING,
+    SILENCING,
+    Action,
+    Appeal,
+    ModerationDecision,
+    Notice,
+    Restriction,
+)
+from resonanz.moderation.models.log import GENESIS_HASH, AppendOnly, ModLogEntry
+from resonanz.moderation.models.reports import Report
+from resonanz.moderation.models.rules import HouseRule, HouseRuleVersion
+
+__all__ = [
+    "GENESIS_HASH",
+    "RESTRICTING",
+    "SILENCING",
+    "Action",
+    "Appeal",
+    "AppendOnly",
+    "FreezeOverride",
+    "HouseRule",
+    "HouseRuleVersion",
+    "ModLogEntry",
+    "ModerationDecision",
+    "ModerationSettings",
+    "Notice",
+    "Report",
+    "Restriction",
+    "dsa",
+]

@@ -1,0 +1,43 @@
+"""The brand's moderation settings: read (created on first use) and changed by managers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from resonanz.accounts.models import Brand, Role
+from resonanz.accounts.permissions import AnyUser, check_role
+from resonanz.core.errors import InvalidInput
+from resonanz.moderation.models import ModerationSettings, dsa
+
+EDITABLE = ("auto_hide_threshold", "auto_hide_rule_number", "appeal_window_days", "territorial_scope")
+
+
+def settings_for(brand: Brand, *, lock: bool = False) -> ModerationSettings:
+    """The brand's settings row; ``lock`` takes a row lock, which serialises log appends per brand."""
+    settings, _created = ModerationSettings.objects.get_or_create(brand=brand)
+    if lock:
+        settings = ModerationSettings.objects.select_for_update().get(pk=settings.pk)
+    return settings
+
+
+@transaction.atomic
+def update_moderation_settings(brand: Brand, *, by: AnyUser, **changes: Any) -> ModerationSettings:
+    check_role(by, brand, Role.MANAGER)
+    settings = settings_for(brand, lock=True)
+    for name, value in changes.items():
+        if name not in EDITABLE:
+            raise InvalidInput({name: _("This setting cannot be changed here.")})
+        setattr(settings, name, value)
+    scope = settings.territorial_scope
+    if not scope or any(code not in dsa.EEA_COUNTRIES for code in scope):
+        raise InvalidInput({"territorial_scope": _("Use EU/EEA country codes such as DE or AT.")})
+    try:
+        settings.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput({k: " ".join(v) for k, v in exc.message_dict.items()}) from exc
+    settings.save()
+    return settings

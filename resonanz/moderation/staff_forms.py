@@ -1,0 +1,91 @@
+"""Forms of the moderators' and managers' pages. Rules and explanations are checked by the services
+(one source of truth), so these fields are optional here and the services' refusals land on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from resonanz.moderation.models import Action, Appeal, HouseRuleVersion, ModerationSettings, dsa
+
+
+class ActionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=Action.choices, widget=forms.RadioSelect)
+    rules = forms.TypedMultipleChoiceField(
+        label=_("House rules"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cite at least one rule."),
+    )  # fmt: skip
+    explanation = forms.CharField(
+        label=_("Explanation for the author"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown to the author in the statement of reasons. No personal data of others."),
+    )  # fmt: skip
+    facts = forms.CharField(
+        label=_("Facts relied on (optional)"), required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    category = forms.ChoiceField(
+        label=_("Category (DSA)"), required=False,
+        choices=[("", _("Suggested from the reports")), *dsa.StatementCategory.choices],
+    )  # fmt: skip
+    keywords = forms.MultipleChoiceField(
+        label=_("Keywords (DSA)"), required=False, choices=dsa.CategoryKeyword.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    legal_ground = forms.CharField(
+        label=_("Legal ground, if the content is illegal"), required=False, max_length=500,
+        help_text=_("E.g. § 185 StGB. Leave empty for a breach of the house rules."),
+    )  # fmt: skip
+    restrict_days = forms.IntegerField(
+        label=_("Restrict for how many days"), required=False, min_value=1, max_value=365
+    )
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, version: HouseRuleVersion | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = version.rules.all() if version else []
+        field: forms.TypedMultipleChoiceField = self.fields["rules"]  # type: ignore[assignment]
+        field.choices = [(rule.pk, f"§{rule.number} {rule.title}") for rule in rules]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), widget=forms.RadioSelect,
+        choices=[(Appeal.Status.UPHELD, _("Uphold the decision")), (Appeal.Status.REVERSED, _("Reverse it"))],
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reasons for the author"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )  # fmt: skip
+
+
+class RulesForm(forms.Form):
+    rules = forms.CharField(
+        label=_("House rules"), widget=forms.Textarea(attrs={"rows": 18}), max_length=60_000,
+        help_text=_(
+            "One rule per block: the first line is its title, the following lines its text. "
+            "Separate rules with a line that contains only ---. Rules are numbered in this order."
+        ),
+    )  # fmt: skip
+    change_note = forms.CharField(label=_("What changed (public)"), required=False, max_length=500)
+
+
+class FreezeForm(forms.Form):
+    on = forms.BooleanField(label=_("Deletion freeze on"), required=False)
+    reason = forms.CharField(label=_("Reason (public)"), required=False, max_length=500)
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = ModerationSettings
+        fields = ["auto_hide_threshold", "auto_hide_rule_number", "appeal_window_days"]
+
+
+class PeriodForm(forms.Form):
+    period = forms.CharField(label=_("Period"), max_length=30, help_text=_("2026-10, 2026-Q4 or 2026"))

@@ -1,0 +1,163 @@
+"""Moderators' pages: the queue, one post with its action form, approvals (four eyes) and appeals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from resonanz.accounts.models import Brand, Role
+from resonanz.accounts.permissions import check_role
+from resonanz.community.models import Post
+from resonanz.community.selectors import get_post
+from resonanz.core.errors import DomainError
+from resonanz.core.web import brand_view, flash, form_errors
+from resonanz.moderation import selectors, services
+from resonanz.moderation.errors import StaleDecision
+from resonanz.moderation.models import ModerationDecision, Report
+from resonanz.moderation.staff_forms import ActionForm, AppealDecisionForm, ReasonForm
+
+
+def _moderator_brand(request: HttpRequest) -> Brand:
+    brand: Brand = request.brand  # type: ignore[attr-defined]
+    check_role(request.user, brand, Role.MODERATOR)
+    return brand
+
+
+@brand_view
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    brand = _moderator_brand(request)
+    context = {
+        "items": selectors.list_queue(brand),
+        "approvals": selectors.list_pending_approvals(brand).count(),
+        "appeals": selectors.list_open_appeals(brand).count(),
+        "settings": services.settings_for(brand),
+    }
+    return render(request, "moderation/staff/queue.html", context)
+
+
+def _post_context(brand: Brand, post: Post) -> dict[str, Any]:
+    return {
+        "post": post,
+        "labels": post.labels or {},
+        "criticism": selectors.is_criticism(post),
+        "reports": Report.objects.filter(post=post)
+        .select_related("rule", "rule__version")
+        .order_by("-created_at"),
+        "history": selectors.decisions(brand).filter(post=post).prefetch_related("rules__version"),
+        "pending": selectors.pending_decision(post),
+        "settings": services.settings_for(brand),
+        "reason_form": ReasonForm(),
+    }
+
+
+def _act(request: HttpRequest, post: Post, form: ActionForm) -> ModerationDecision | None:
+    data = dict(form.cleaned_data)
+    try:
+        return services.act_on_post(post, by=request.user, **data)
+    except StaleDecision as exc:
+        form_errors(form, exc)
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["expected_state"] = selectors.state_token(post)
+        form.data = data  # resubmitting now is a deliberate choice
+    except DomainError as exc:
+        form_errors(form, exc)
+    return None
+
+
+@brand_view
+@login_required
+def post(request: HttpRequest, post_id: int) -> HttpResponse:
+    brand = _moderator_brand(request)
+    target = get_post(brand, post_id, viewer=request.user)
+    version = selectors.get_current_rules(brand)
+    initial = {"expected_state": selectors.state_token(target)}
+    form = ActionForm(request.POST or None, version=version, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        decision = _act(request, target, form)
+        if decision is not None:
+            if decision.status == ModerationDecision.Status.PENDING_APPROVAL:
+                flash(request, _("This post is criticism: your proposal now needs a second moderator."))
+            else:
+                flash(request, _("Done: %(action)s.") % {"action": decision.get_action_display()})
+            return redirect("moderation_staff:queue", brand.slug)
+    context = {**_post_context(brand, target), "form": form, "rules_version": version}
+    return render(request, "moderation/staff/post.html", context, status=422 if form.errors else 200)
+
+
+def _second_opinion(request: HttpRequest, puid: str, *, approve: bool) -> HttpResponse:
+    brand = _moderator_brand(request)
+    decision = selectors.get_decision(brand, puid)
+    try:
+        if approve:
+            services.approve_decision(decision, by=request.user)
+            flash(request, _("Approved; the decision is effective and logged with the four-eyes flag."))
+        else:
+            form = ReasonForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.reject_decision(decision, by=request.user, reason=str(reason))
+            flash(request, _("Rejected; the post stays visible."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if decision.post_id is None:
+        return redirect("moderation_staff:approvals", brand.slug)
+    return redirect("moderation_staff:post", brand.slug, decision.post_id)
+
+
+@brand_view
+@login_required
+@require_POST
+def approve(request: HttpRequest, puid: str) -> HttpResponse:
+    return _second_opinion(request, puid, approve=True)
+
+
+@brand_view
+@login_required
+@require_POST
+def reject(request: HttpRequest, puid: str) -> HttpResponse:
+    return _second_opinion(request, puid, approve=False)
+
+
+@brand_view
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    brand = _moderator_brand(request)
+    pending = selectors.list_pending_approvals(brand).prefetch_related("rules__version")
+    return render(request, "moderation/staff/approvals.html", {"pending": pending})
+
+
+@brand_view
+@login_required
+def appeals(request: HttpRequest) -> HttpResponse:
+    brand = _moderator_brand(request)
+    return render(request, "moderation/staff/appeals.html", {"appeals": selectors.list_open_appeals(brand)})
+
+
+@brand_view
+@login_required
+def appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    brand = _moderator_brand(request)
+    item = selectors.get_appeal(brand, appeal_id)
+    form = AppealDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_appeal(item, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            flash(request, _("The appeal is decided; the author has been told."))
+            return redirect("moderation_staff:appeals", brand.slug)
+    decision = selectors.get_decision(brand, item.decision.puid)
+    context = {
+        "appeal": item,
+        "decision": decision,
+        "rules": decision.rules.select_related("version"),
+        "form": form,
+    }
+    return render(request, "moderation/staff/appeal.html", context, status=422 if form.errors else 200)
