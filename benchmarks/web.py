@@ -24,7 +24,48 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = ["Zug", "Verspätung", "Ticket", "Bahnhof", "Klimaanlage", "Fahrplan", "Service", "Personal", "freundlich", "pünktlich", "kaputt", "Toilette", "WLAN", "Fahrrad", "Anschluss", "Baustelle", "Ersatzverkehr", "Preis", "Abo", "Deutschlandticket", "sauber", "voll", "leer", "Danke", "Frage", "heute", "morgen", "wieder", "immer", "nie", "super", "schlecht", "gut", "warum", "wann", "wie", "Dresden", "Pirna", "Meißen", "Schandau"]
+WORDS = [
+    "Zug",
+    "Verspätung",
+    "Ticket",
+    "Bahnhof",
+    "Klimaanlage",
+    "Fahrplan",
+    "Service",
+    "Personal",
+    "freundlich",
+    "pünktlich",
+    "kaputt",
+    "Toilette",
+    "WLAN",
+    "Fahrrad",
+    "Anschluss",
+    "Baustelle",
+    "Ersatzverkehr",
+    "Preis",
+    "Abo",
+    "Deutschlandticket",
+    "sauber",
+    "voll",
+    "leer",
+    "Danke",
+    "Frage",
+    "heute",
+    "morgen",
+    "wieder",
+    "immer",
+    "nie",
+    "super",
+    "schlecht",
+    "gut",
+    "warum",
+    "wann",
+    "wie",
+    "Dresden",
+    "Pirna",
+    "Meißen",
+    "Schandau",
+]
 
 
 def generate(n_posts: int, env: dict[str, str]) -> None:

@@ -1,0 +1,149 @@
+"""Running the detector for brands: baselines learned from the insights rollups, alerts opened.
+
+Reads the 15-minute window counts that the insights consumer maintains; raw posts are read only for
+the surge itself (driving topics and example posts).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import Counter
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db.models import Sum
+from django.utils import timezone
+
+from resonanz.accounts.models import Brand
+from resonanz.alerts import detector
+from resonanz.alerts.models import Alert, AlertSettings, Baseline
+from resonanz.inbox.models import Direction, Message
+from resonanz.insights.facts import topics_of
+from resonanz.insights.models import HourlyCount, WindowCount
+from resonanz.insights.rollup import window_of
+
+HISTORY_WEEKS = 8
+RELEARN_AFTER = timedelta(hours=24)
+WINDOW = timedelta(minutes=detector.WINDOW_MINUTES)
+EXAMPLES = 5
+
+
+def settings_for(brand: Brand) -> AlertSettings:
+    return AlertSettings.objects.filter(brand=brand).first() or AlertSettings(brand=brand)
+
+
+def global_rate(now: datetime) -> float | None:
+    """Negatives per window over all brands with history: the fallback for a brand without its own."""
+    since = now - timedelta(weeks=HISTORY_WEEKS)
+    rows = WindowCount.objects.filter(start__gte=since, start__lt=now)
+    brands = rows.values("brand").distinct().count()
+    if not brands:
+        return None
+    negative = rows.aggregate(n=Sum("negative"))["n"] or 0
+    return negative / (brands * (now - since) / WINDOW)
+
+
+def learn(brand: Brand, *, now: datetime | None = None) -> Baseline:
+    """Learn the brand's weekday x hour baseline from the past weeks (the last two hours left out)."""
+    now = now or timezone.now()
+    end = window_of(now) - timedelta(hours=2)
+    counts = WindowCount.objects.filter(
+        brand=brand, start__gte=end - timedelta(weeks=HISTORY_WEEKS), start__lt=end
+    )
+    first = counts.order_by("start").values_list("start", flat=True).first()
+    zone = zoneinfo.ZoneInfo(brand.timezone)
+    sums, windows = np.zeros((7, 24)), np.zeros((7, 24))
+    for start, negative in counts.values_list("start", "negative"):
+        local = start.astimezone(zone)
+        sums[local.weekday(), local.hour] += negative
+    if first is not None:  # every window since the first one counts, including the silent ones
+        moment = first
+        while moment < end:
+            local = moment.astimezone(zone)
+            windows[local.weekday(), local.hour] += 1
+            moment += WINDOW
+    learned = detector.learn_baseline(sums, windows, prior_rate=global_rate(now))
+    baseline, _created = Baseline.objects.update_or_create(
+        brand=brand,
+        defaults={"rates": [list(r) for r in learned.rates], "weeks": learned.weeks, "learned_at": now},
+    )
+    return baseline
+
+
+def _baseline(brand: Brand, now: datetime) -> detector.Baseline:
+    stored = Baseline.objects.filter(brand=brand).first()
+    if stored is None or now - stored.learned_at > RELEARN_AFTER:
+        stored = learn(brand, now=now)
+    return detector.Baseline(rates=tuple(tuple(r) for r in stored.rates), weeks=stored.weeks)
+
+
+def recent_windows(brand: Brand, now: datetime, n: int = 2) -> list[tuple[datetime, int]]:
+    """The last ``n`` complete windows, oldest first (silent windows count as zero)."""
+    starts = [window_of(now) - WINDOW * k for k in range(n, 0, -1)]
+    found = dict(WindowCount.objects.filter(brand=brand, start__in=starts).values_list("start", "negative"))
+    return [(start, found.get(start, 0)) for start in starts]
+
+
+def surge_evidence(brand: Brand, start: datetime, end: datetime) -> tuple[list[dict], list[int]]:
+    """Driving topics (negative topics of the surge vs the past four weeks) and example message ids."""
+    negative = list(
+        Message.objects.filter(
+            conversation__brand=brand,
+            direction=Direction.IN,
+            created_at__gte=start,
+            created_at__lt=end,
+            labels__sentiment="negative",
+        )
+        .order_by("created_at")
+        .values_list("id", "labels")[:500]
+    )
+    surge: Counter[str] = Counter(t for _pk, labels in negative for t in topics_of(labels or {}))
+    usual = dict(
+        HourlyCount.objects.filter(
+            brand=brand, metric="topic.negative", hour__gte=start - timedelta(weeks=4), hour__lt=start
+        )
+        .values_list("key")
+        .annotate(n=Sum("count"))
+        .values_list("key", "n")
+    )
+    topics = detector.driving_topics(surge, usual)
+    drivers = {t["topic"] for t in topics}
+    examples = [pk for pk, labels in negative if drivers & set(topics_of(labels or {}))] or [
+        pk for pk, _l in negative
+    ]
+    return topics, examples[:EXAMPLES]
+
+
+def check_brand(brand: Brand, *, now: datetime | None = None) -> Alert | None:
+    """Evaluate the brand's latest windows; open an alert on a surge unless one is already unresolved."""
+    from resonanz.alerts.services import open_alert
+
+    now = now or timezone.now()
+    settings = settings_for(brand)
+    if (
+        not settings.enabled
+        or Alert.objects.filter(brand=brand).exclude(status=Alert.Status.RESOLVED).exists()
+    ):
+        return None
+    baseline, zone = _baseline(brand, now), zoneinfo.ZoneInfo(brand.timezone)
+    windows = recent_windows(brand, now, detector.LEVEL_WINDOWS + 2)
+    expected = [baseline.expected(s.astimezone(zone).weekday(), s.astimezone(zone).hour) for s, _n in windows]
+    found = detector.evaluate(
+        [n for _s, n in windows], expected, sensitivity=settings.sensitivity, min_count=settings.min_count
+    )
+    if found is None:
+        return None
+    start, end = windows[-found.windows][0], windows[-1][0] + WINDOW
+    topics, examples = surge_evidence(brand, start, end)
+    return open_alert(
+        brand, detection=found, window_start=start, window_end=end, topics=topics, examples=examples
+    )
+
+
+def check_all_brands(*, now: datetime | None = None) -> list[Alert]:
+    opened = []
+    for brand in Brand.objects.filter(is_active=True):
+        alert = check_brand(brand, now=now)
+        if alert is not None:
+            opened.append(alert)
+    return opened

@@ -1,0 +1,115 @@
+"""The post-mortem written when an alert is resolved: timeline, volumes, topics, response times and the
+moderation actions during the crisis — stored as JSON and as rendered HTML on the alert."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Sum
+from django.template.loader import render_to_string
+
+from resonanz.accounts.permissions import role_of
+from resonanz.alerts.models import Alert
+from resonanz.insights.kpis import response_figures
+from resonanz.insights.models import HourlyCount, ResponseFact
+from resonanz.moderation.models import FreezeOverride, ModerationDecision
+
+LEAD_IN = timedelta(hours=2)  # show the calm before the surge too
+
+
+def _volumes(alert: Alert, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    rows = HourlyCount.objects.filter(brand=alert.brand, metric="in", hour__gte=start, hour__lt=end)
+    hours: dict[datetime, Counter[str]] = defaultdict(Counter)
+    for hour, key, n in (
+        rows.values_list("hour", "key").annotate(n=Sum("count")).values_list("hour", "key", "n")
+    ):
+        hours[hour][key] += n
+    return [
+        {"hour": h.isoformat(), "total": sum(c.values()), "negative": c["negative"]}
+        for h, c in sorted(hours.items())
+    ]
+
+
+def _topics(alert: Alert, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    rows = (
+        HourlyCount.objects.filter(brand=alert.brand, metric="topic.negative", hour__gte=start, hour__lt=end)
+        .values_list("key")
+        .annotate(n=Sum("count"))
+        .order_by("-n")
+        .values_list("key", "n")[:10]
+    )
+    return [{"topic": key, "negative": n} for key, n in rows]
+
+
+def _responses(alert: Alert, start: datetime, end: datetime) -> dict[str, Any]:
+    facts = ResponseFact.objects.filter(brand=alert.brand, cycle_start__gte=start, cycle_start__lt=end)
+    figures = response_figures(facts.only("seconds", "criticism", "sentiment_before", "sentiment_after"))
+    minutes = lambda s: None if s is None else round(s / 60, 1)  # noqa: E731
+    return {
+        "cycles": figures.cycles,
+        "answered": figures.answered,
+        "response_rate": figures.response_rate,
+        "median_minutes": minutes(figures.median_seconds),
+        "p90_minutes": minutes(figures.p90_seconds),
+        "criticism": figures.criticism,
+        "criticism_answered_share": figures.criticism_answered_share,
+    }
+
+
+def _moderation(alert: Alert, start: datetime, end: datetime) -> dict[str, Any]:
+    decisions = ModerationDecision.objects.filter(
+        brand=alert.brand, effective_at__gte=start, effective_at__lt=end
+    )
+    return {
+        "decisions": decisions.count(),
+        "by_action": dict(Counter(decisions.values_list("action", flat=True))),
+        "on_criticism": decisions.filter(criticism=True).count(),
+        "freeze_overrides": FreezeOverride.objects.filter(
+            brand=alert.brand, created_at__gte=start, created_at__lt=end
+        ).count(),
+    }
+
+
+def build_postmortem(alert: Alert) -> dict[str, Any]:
+    start = min(alert.window_start, alert.opened_at) - LEAD_IN
+    end = alert.resolved_at or alert.opened_at
+    timeline = []
+    for e in alert.events.select_related("actor"):
+        role = role_of(e.actor, alert.brand) if e.actor else None
+        timeline.append(
+            {
+                "at": e.created_at.isoformat(),
+                "kind": e.kind,
+                "label": str(e.get_kind_display()),
+                "role": str(role.label) if role else "",
+                "data": e.data,
+            }
+        )
+    return {
+        "alert": alert.pk,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "duration_minutes": round((end - alert.opened_at).total_seconds() / 60),
+        "surge": {
+            "observed": alert.observed,
+            "expected": round(alert.expected, 2),
+            "p_value": alert.p_value,
+            "driving_topics": alert.driving_topics,
+        },
+        "timeline": timeline,
+        "volumes": _volumes(alert, start, end),
+        "topics": _topics(alert, start, end),
+        "responses": _responses(alert, start, end),
+        "moderation": _moderation(alert, start, end),
+    }
+
+
+def write_postmortem(alert: Alert) -> Alert:
+    alert.postmortem = build_postmortem(alert)
+    alert.postmortem_html = render_to_string(
+        "alerts/postmortem.html", {"alert": alert, "pm": alert.postmortem}
+    )
+    alert.save(update_fields=["postmortem", "postmortem_html"])
+    return alert

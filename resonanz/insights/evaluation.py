@@ -1,0 +1,168 @@
+"""Current value, trend and on-track state of KPIs: the KPI cards of dashboards, strategy and reports."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from django.utils.functional import Promise
+
+from resonanz.accounts.models import Brand
+from resonanz.insights import figures
+from resonanz.insights.brand_settings import settings_for
+from resonanz.insights.kpis import DEFINITIONS, ResponseFigures, Trend, on_track, rate, trend, trend_is_good
+from resonanz.insights.models import KPI, KpiPeriod
+from resonanz.insights.scope import Scope, scope_for
+
+HEADLINE = (
+    "response_rate",
+    "median_first_response",
+    "p90_first_response",
+    "criticism_answered",
+    "turnaround",
+    "positive_share",
+    "new_participants",
+    "returning_share",
+)
+
+
+@dataclass(frozen=True)
+class KpiFigure:
+    metric: str
+    label: str | Promise
+    unit: str
+    definition: str | Promise
+    value: float | None
+    previous: float | None
+    trend: Trend | None
+    trend_good: bool | None
+    target: float | None = None
+    on_track: bool | None = None
+    name: str = ""
+    period_label: str = ""
+    kpi_id: int | None = None
+
+
+class Calculator:
+    """Computes metric values for one scope, querying each source once however many metrics are asked."""
+
+    def __init__(self, scope: Scope, *, business: bool, within_seconds: int | None = None) -> None:
+        self.scope, self.business, self.within_seconds = scope, business, within_seconds
+        self._response: ResponseFigures | None = None
+        self._sentiments: dict[str, int] | None = None
+        self._people: dict[str, int] | None = None
+
+    @property
+    def response(self) -> ResponseFigures:
+        if self._response is None:
+            self._response = figures.response(
+                self.scope, business=self.business, within_seconds=self.within_seconds
+            )
+        return self._response
+
+    def value(self, metric: str) -> float | None:
+        r = self.response if metric in _RESPONSE_METRICS else None
+        if r is not None:
+            return _response_value(metric, r)
+        if metric in ("positive_share", "negative_share"):
+            if self._sentiments is None:
+                self._sentiments = figures.sentiment_totals(self.scope)
+            classified = sum(n for s, n in self._sentiments.items() if s in figures.SENTIMENTS)
+            return rate(self._sentiments.get(metric.removesuffix("_share"), 0), classified)
+        if self._people is None:
+            self._people = figures.participants(self.scope)
+        if metric == "new_participants":
+            return float(self._people["new"])
+        return rate(self._people["returning"], self._people["active"])
+
+
+_RESPONSE_METRICS = {
+    "response_rate",
+    "median_first_response",
+    "p90_first_response",
+    "criticism_answered",
+    "criticism_answered_within",
+    "turnaround",
+}
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _response_value(metric: str, r: ResponseFigures) -> float | None:
+    return {
+        "response_rate": r.response_rate,
+        "median_first_response": _minutes(r.median_seconds),
+        "p90_first_response": _minutes(r.p90_seconds),
+        "criticism_answered": r.criticism_answered_share,
+        "criticism_answered_within": r.criticism_in_time_share,
+        "turnaround": r.turnaround,
+    }[metric]
+
+
+def _figure(metric: str, now: Calculator, before: Calculator, **extra: object) -> KpiFigure:
+    definition = DEFINITIONS[metric]
+    value, previous = now.value(metric), before.value(metric)
+    direction = trend(value, previous)
+    return KpiFigure(
+        metric=metric,
+        label=definition.label,
+        unit=definition.unit,
+        definition=definition.definition,
+        value=value,
+        previous=previous,
+        trend=direction,
+        trend_good=trend_is_good(metric, direction),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def headline(scope: Scope) -> list[KpiFigure]:
+    """The standard KPI cards of a dashboard, each with its trend against the period before."""
+    business = settings_for(scope.brand).business_hours
+    now, before = Calculator(scope, business=business), Calculator(scope.previous(), business=business)
+    return [_figure(metric, now, before) for metric in HEADLINE]
+
+
+def period_label(kind: str, day: date) -> str:
+    """The label of the calendar period of ``kind`` that contains ``day``."""
+    if kind == KpiPeriod.WEEK:
+        monday = day - timedelta(days=day.weekday())
+        return f"{monday.isoformat()}..{(monday + timedelta(days=6)).isoformat()}"
+    if kind == KpiPeriod.QUARTER:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if kind == KpiPeriod.YEAR:
+        return str(day.year)
+    return f"{day.year}-{day.month:02d}"
+
+
+def evaluate_kpi(kpi: KPI, *, today: date | None = None) -> KpiFigure:
+    """The KPI over its current calendar period (in the brand's time zone), against the previous one."""
+    brand: Brand = kpi.brand
+    today = today or datetime.now(zoneinfo.ZoneInfo(brand.timezone)).date()
+    scope = scope_for(brand, period_label(kpi.period, today), channel_id=kpi.channel_id, topic=kpi.topic)
+    previous = replace(
+        scope,
+        period=scope_for(brand, period_label(kpi.period, scope.period.first_day - timedelta(days=1))).period,
+    )
+    business = settings_for(brand).business_hours
+    within = kpi.threshold_minutes * 60 if kpi.threshold_minutes else None
+    now = Calculator(scope, business=business, within_seconds=within)
+    before = Calculator(previous, business=business, within_seconds=within)
+    figure = _figure(
+        kpi.metric,
+        now,
+        before,
+        target=kpi.target,
+        name=kpi.name,
+        period_label=scope.period.label,
+        kpi_id=kpi.pk,
+    )
+    return replace(figure, on_track=on_track(kpi.metric, figure.value, kpi.target))
+
+
+def evaluate_kpis(brand: Brand, *, today: date | None = None) -> list[KpiFigure]:
+    kpis = KPI.objects.filter(brand=brand).select_related("brand", "goal", "channel")
+    return [evaluate_kpi(kpi, today=today) for kpi in kpis]

@@ -1,0 +1,70 @@
+"""Mailing the periodic report to the brand's managers once per finished week or month."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from resonanz.accounts.models import Brand, Membership, Role, User
+from resonanz.insights.brand_settings import settings_for
+from resonanz.insights.models import ReportDelivery, ReportFrequency
+from resonanz.insights.pdf import render_pdf
+from resonanz.insights.reports import build_report, render_html
+
+
+def due_period(frequency: str, today: date) -> str | None:
+    """The label of the last finished period for the frequency (None when reports are off)."""
+    if frequency == ReportFrequency.WEEKLY:
+        monday = today - timedelta(days=today.weekday() + 7)
+        return f"{monday.isoformat()}..{(monday + timedelta(days=6)).isoformat()}"
+    if frequency == ReportFrequency.MONTHLY:
+        last = today.replace(day=1) - timedelta(days=1)
+        return f"{last.year}-{last.month:02d}"
+    return None
+
+
+def _recipients(brand: Brand) -> list[str]:
+    ids = Membership.objects.filter(brand=brand, role__in=[Role.MANAGER, Role.ADMIN]).values("user")
+    return list(
+        User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+
+
+def send_report(brand: Brand, label: str, recipients: list[str]) -> None:
+    report = build_report(brand, label)
+    subject = _("[%(brand)s] Report %(period)s") % {"brand": brand.name, "period": label}
+    text = _("The report of %(brand)s for %(period)s is attached as PDF and included as HTML.") % {
+        "brand": brand.name,
+        "period": label,
+    }
+    mail = EmailMultiAlternatives(subject, text, None, recipients)
+    mail.attach_alternative(render_html(report), "text/html")
+    mail.attach(f"{brand.slug}-{label.replace('..', '_')}.pdf", render_pdf(report), "application/pdf")
+    mail.send()
+
+
+def send_due_reports(*, now: datetime | None = None) -> int:
+    """Idempotent: a (brand, period) that was mailed is recorded and never mailed again."""
+    now = now or timezone.now()
+    sent = 0
+    for brand in Brand.objects.filter(is_active=True):
+        today = now.astimezone(zoneinfo.ZoneInfo(brand.timezone)).date()
+        label = due_period(settings_for(brand).report_frequency, today)
+        recipients = _recipients(brand)
+        if label is None or not recipients:
+            continue
+        delivery, created = ReportDelivery.objects.get_or_create(brand=brand, period=label)
+        if not created:
+            continue
+        try:
+            send_report(brand, label, recipients)
+        except Exception:
+            delivery.delete()  # try again next hour rather than never
+            raise
+        ReportDelivery.objects.filter(pk=delivery.pk).update(recipients=len(recipients))
+        sent += 1
+    return sent
