@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from resonanz.classify.models import LabelCorrection
+from resonanz.classify.models import LabelCorrection, Topic
 
 
 @admin.register(LabelCorrection)
@@ -10,3 +10,12 @@ class LabelCorrectionAdmin(admin.ModelAdmin):
     search_fields = ["text", "source_ref"]
     raw_id_fields = ["corrected_by"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "brand", "active", "min_similarity", "updated_at"]
+    list_filter = ["active", "brand"]
+    search_fields = ["name"]
+    raw_id_fields = ["created_by"]
+    readonly_fields = ["created_at", "updated_at"]

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from resonanz.classify.ml.topics import BrandTopic
 from resonanz.classify.ml.training import TrainConfig
 
 
@@ -52,3 +53,17 @@ def train_for_brand(
     for line in report.lines():
         print(line)
     return 0
+
+
+def brand_topics_for_cli(slug: str) -> list[BrandTopic] | None:
+    """The brand's active topics for ``resonanz classify --brand`` (None: no such brand)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resonanz.settings.base")
+    import django
+
+    django.setup()
+    from resonanz.accounts.models import Brand
+    from resonanz.classify.selectors import brand_topics
+
+    if not Brand.objects.filter(slug=slug).exists():
+        return None
+    return brand_topics(brand_slug=slug)

@@ -1,7 +1,7 @@
 """The ``train``, ``classify`` and ``evaluate`` subcommands of the ``resonanz`` CLI.
 
 ``resonanz/cli.py`` calls :func:`register`; ``python -m resonanz.classify.commands`` runs them
-standalone. Only ``train --brand`` touches Django (lazily, in ``brand_training``).
+standalone. Only ``train --brand`` and ``classify --brand`` touch Django (lazily, in ``brand_training``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO_ROOT / "data" / "samples"
@@ -111,15 +112,27 @@ def cmd_classify(args: argparse.Namespace) -> int:
         if args.artefact
         else (pipeline.get_classifier(brand_slug=args.brand))
     )
+    topics: list[Any] = []
+    if args.brand:  # the brand's topics live in the database: only then is Django set up
+        from .brand_training import brand_topics_for_cli
+
+        found = brand_topics_for_cli(args.brand)
+        if found is None:
+            print(f"error: no brand with slug {args.brand!r}", file=sys.stderr)
+            return 2
+        topics = found
+    if args.file != "-" and not Path(args.file).is_file():
+        print(f"error: {args.file}: no such file", file=sys.stderr)
+        return 2
     stream = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8", newline="")  # noqa: SIM115
     try:
         batch: list[str] = []
         for text in read_texts(stream, args.file):
             batch.append(text)
             if len(batch) >= 512:
-                _print_results(classifier, batch, not args.no_explain)
+                _print_results(classifier, batch, not args.no_explain, topics)
                 batch = []
-        _print_results(classifier, batch, not args.no_explain)
+        _print_results(classifier, batch, not args.no_explain, topics)
     except UnicodeDecodeError as exc:
         print(f"error: {args.file} is not valid UTF-8 ({exc.reason})", file=sys.stderr)
         return 2
@@ -129,10 +142,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_results(classifier: object, texts: list[str], explain: bool) -> None:
+def _print_results(classifier: Any, texts: list[str], explain: bool, topics: Sequence[Any] = ()) -> None:
     if not texts:
         return
-    for text, result in zip(texts, classifier.classify_many(texts, explain=explain), strict=True):  # type: ignore[attr-defined]
+    results = classifier.classify_many(texts, explain=explain, topics=topics)
+    for text, result in zip(texts, results, strict=True):
         print(json.dumps({"text": text} | result.to_dict(), ensure_ascii=False))
 
 
@@ -175,7 +189,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     classify = subparsers.add_parser("classify", help="classify text lines or a CSV/TSV with a text column")
     classify.add_argument("file", nargs="?", default="-", help="input file (default: stdin)")
-    classify.add_argument("--brand", metavar="SLUG", help="use the brand's adapted model if trained")
+    classify.add_argument(
+        "--brand",
+        metavar="SLUG",
+        help="the brand's adapted model (if trained) and its topics (needs the database)",
+    )
     classify.add_argument("--artefact", help="artefact directory (default: shipped)")
     classify.add_argument("--no-explain", action="store_true", help="skip explanations (faster)")
     classify.set_defaults(func=cmd_classify)

@@ -38,3 +38,31 @@ class LabelCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}: {self.previous_label or '?'} → {self.label}"
+
+
+class Topic(models.Model):
+    """A brand-defined topic: posts match it by keyword or by similarity to its example posts.
+
+    Topic names end up in every post's labels (``topics``) and are what the inbox filters on.
+    """
+
+    brand = models.ForeignKey("accounts.Brand", on_delete=models.CASCADE, related_name="topics")
+    name = models.CharField(_("name"), max_length=60)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    examples = models.JSONField(_("example posts"), default=list, blank=True)
+    min_similarity = models.FloatField(_("minimum similarity"), default=0.3)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="classify_topic_unique_name")]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
