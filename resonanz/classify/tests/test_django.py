@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.testing import TestClient
 
@@ -47,12 +48,15 @@ def test_record_correction_validates_task_and_label(brand: Brand, agent: User) -
         model_version="v1",
     )
     assert list(list_corrections(brand=brand)) == [correction]
-    with pytest.raises(services.InvalidLabel, match="Unknown label"):
-        services.record_correction(brand=brand, task="sentiment", label="great", text="Top!", by=agent)
-    with pytest.raises(ValueError, match="Unknown task"):
-        services.record_correction(brand=brand, task="colour", label="red", text="Top!", by=agent)
-    with pytest.raises(services.InvalidLabel):
-        services.record_correction(brand=brand, task="type", label="question", text="  ", by=agent)
+    # the field named, and the message in the active language (asserted in English)
+    with translation.override("en"):
+        with pytest.raises(services.InvalidLabel, match="Unknown label") as label:
+            services.record_correction(brand=brand, task="sentiment", label="great", text="Top!", by=agent)
+        with pytest.raises(ValueError, match="Unknown task"):
+            services.record_correction(brand=brand, task="colour", label="red", text="Top!", by=agent)
+        with pytest.raises(services.InvalidLabel) as text:
+            services.record_correction(brand=brand, task="type", label="question", text="  ", by=agent)
+    assert list(label.value.errors) == ["label"] and list(text.value.errors) == ["text"]
 
 
 def test_corrections_are_per_brand(brand: Brand, other_brand: Brand, agent: User) -> None:
