@@ -6,6 +6,7 @@ Subcommands that need the database set Django up lazily, so ``resonanz --help`` 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -53,12 +54,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from resonanz.server import run_worker
 
-    return run_worker(queue=args.queue, burst=args.burst)
+    return run_worker(queue=args.queue, burst=args.burst, quiet=args.quiet)
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     from resonanz.core.scheduler import run_scheduler
 
+    if args.quiet:
+        logging.getLogger("resonanz.core.scheduler").setLevel(logging.WARNING)
     return run_scheduler(once=args.once)
 
 
@@ -100,10 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="process background tasks (database or Redis queue)")
     worker.add_argument("--queue", default="default")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.add_argument("--quiet", action="store_true", help="log only warnings and failed tasks")
     worker.set_defaults(func=_with_django(cmd_worker))
 
     scheduler = sub.add_parser("scheduler", help="enqueue periodic jobs (polling, rollups, crisis checks)")
     scheduler.add_argument("--once", action="store_true", help="enqueue what is due now and exit")
+    scheduler.add_argument("--quiet", action="store_true", help="log only warnings")
     scheduler.set_defaults(func=_with_django(cmd_scheduler))
 
     admin = sub.add_parser("createadmin", help="create a superuser for the Django admin")

@@ -7,6 +7,7 @@ embedded mode, one database task worker, restarting the worker if it dies and st
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import signal
 import subprocess
@@ -16,6 +17,8 @@ from types import FrameType
 
 from django.conf import settings
 from django.core.management import call_command
+from django_tasks_db.compat import TASKS_LOGGER
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 
 def _uses_database_queue() -> bool:
@@ -29,7 +32,8 @@ def prepare() -> None:
 
 
 def _spawn(command: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "resonanz", command])  # noqa: S603 (fixed arguments)
+    # Quiet: one log line per task would bury the web server's log; failures are still logged.
+    return subprocess.Popen([sys.executable, "-m", "resonanz", command, "--quiet"])  # noqa: S603 (fixed arguments)
 
 
 def _spawn_web(host: str, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -80,7 +84,7 @@ def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-def run_worker(*, queue: str, burst: bool) -> int:
+def run_worker(*, queue: str, burst: bool, quiet: bool = False) -> int:
     if _uses_database_queue():
         options: dict[str, object] = {
             "queue_name": queue,
@@ -88,10 +92,19 @@ def run_worker(*, queue: str, burst: bool) -> int:
             "reload": False,
             "startup_delay": not burst,
         }
-        call_command("db_worker", **options)
+        call_command(_QuietDbWorker() if quiet else "db_worker", **options)
     else:
         call_command("rqworker", queue, job_class="django_tasks_rq.Job", burst=burst, with_scheduler=False)
     return 0
+
+
+class _QuietDbWorker(DbWorkerCommand):
+    """The database worker logging warnings and failed tasks only (its verbosity 0 hides errors too)."""
+
+    def configure_logging(self, verbosity: int) -> None:
+        super().configure_logging(verbosity)
+        for name in (TASKS_LOGGER, "django_tasks_db"):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def create_admin(*, username: str, email: str, password: str | None) -> int:

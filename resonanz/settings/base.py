@@ -160,7 +160,7 @@ STORAGES = {
 }
 
 # --- e-mail ---------------------------------------------------------------------------------
-EMAIL_BACKEND = env.text("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env.text("EMAIL_BACKEND", "resonanz.core.mail.ConsoleBackend")
 EMAIL_HOST = env.text("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.integer("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env.text("EMAIL_HOST_USER")
