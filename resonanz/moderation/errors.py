@@ -53,3 +53,9 @@ class StaleDecision(Conflict):
     """Another moderator acted on the post since this one looked at it."""
 
     code = "stale_decision"
+
+
+class AuthorRestricted(NotAllowed):
+    """A moderator restricted the author: no new posts or edits in the brand until the end date."""
+
+    code = "author_restricted"

@@ -63,10 +63,17 @@ def entry_summary(entry: ModLogEntry, *, appeal_outcome: str | None = None) -> s
         lines.append(_("Reason: %(reason)s") % {"reason": payload["reason"]})
     if appeal_outcome:
         lines.append(_("Appeal outcome: %(outcome)s.") % {"outcome": appeal_outcome})
-    if entry.excerpt_state == ModLogEntry.ExcerptState.SHOWN:
+    if payload.get("legal_ground"):
+        lines.append(_("Legal ground: %(law)s.") % {"law": payload["legal_ground"]})
+    State = ModLogEntry.ExcerptState
+    if entry.excerpt_state == State.SHOWN:
         lines.append(f"“{entry.excerpt}”")
-    elif entry.excerpt_state == ModLogEntry.ExcerptState.WITHHELD:
+    elif entry.excerpt_state == State.WITHHELD and payload.get("ground") == "DECISION_GROUND_ILLEGAL_CONTENT":
+        lines.append(_("Removed for legal reasons; the text is not republished here."))
+    elif entry.excerpt_state == State.WITHHELD:
         lines.append(_("The moderated text is not republished here."))
-    elif entry.excerpt_state == ModLogEntry.ExcerptState.REDACTED:
+    elif entry.excerpt_state == State.REDACTED:
         lines.append(_("Excerpt removed for legal reasons."))
+    elif entry.excerpt_state == State.WITHDRAWN:
+        lines.append(_("Excerpt withdrawn: the post was hidden or removed later."))
     return " ".join(str(line) for line in lines)

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from resonanz.accounts.models import Brand, User
 from resonanz.accounts.permissions import AnyUser
 from resonanz.community.models import Post
 from resonanz.core.errors import NotFound
+from resonanz.moderation import clock
 from resonanz.moderation.models import (
     Appeal,
     HouseRule,
@@ -28,7 +28,7 @@ Status = ModerationDecision.Status
 
 def list_own_reports(user: User, *, brand: Brand) -> QuerySet[Report]:
     return Report.objects.filter(brand=brand, reporter=user).select_related(
-        "post", "post__thread", "post__thread__article", "rule", "rule__version"
+        "post", "post__thread", "post__thread__article", "rule", "rule__version", "decision"
     )
 
 
@@ -96,7 +96,7 @@ def active_restriction(user: AnyUser, brand: Brand) -> Restriction | None:
         return None
     return (
         Restriction.objects.filter(
-            brand=brand, user_id=user.pk, until__gt=timezone.now(), lifted_at__isnull=True
+            brand=brand, user_id=user.pk, until__gt=clock.now(), lifted_at__isnull=True
         )
         .order_by("-until")
         .first()

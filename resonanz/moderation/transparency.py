@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Count, Min, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from resonanz.accounts.models import Brand
 from resonanz.moderation.models import Action, Appeal, FreezeOverride, ModerationDecision, Report, dsa
@@ -23,6 +24,38 @@ SOURCE_NAMES = {
     dsa.SourceType.ARTICLE_16: "notice_illegal_content",
     dsa.SourceType.TRUSTED_FLAGGER: "trusted_flagger",
     dsa.SourceType.OTHER_NOTIFICATION: "member_report",
+}
+
+# What the report's keys mean, for the page (the CSV and JSON keep the stable English keys).
+FIGURE_LABELS = {
+    "forum": _("forum"),
+    "blog": _("blog comments"),
+    "unknown": _("unknown (post deleted)"),
+    "member_report": _("report by a member"),
+    "notice_illegal_content": _("notice of illegal content"),
+    "trusted_flagger": _("trusted flagger"),
+    "automation": _("automatic screening"),
+    "team": _("team (own initiative)"),
+    "automated_detection": _("detected automatically"),
+    "human_detection": _("detected by people"),
+    "automated_decision_fully": _("decided fully automatically"),
+    "automated_decision_partially": _("decided partially automatically (hidden pending review)"),
+    "not_automated": _("decided by people"),
+    "automatic_hides": _("automatic hides"),
+    "automatic_hides_confirmed": _("… confirmed by a moderator"),
+    "automatic_hides_reverted": _("… restored by a moderator"),
+    "received": _("received"),
+    "open": _("open"),
+    "decided": _("decided with an action"),
+    "dismissed": _("dismissed"),
+    "upheld": _("decision upheld"),
+    "reversed": _("decision reversed"),
+    "reversal_rate": _("share reversed"),
+    "proposals": _("proposals on criticism (four eyes)"),
+    "approved": _("approved by a second moderator"),
+    "rejected": _("rejected by a second moderator"),
+    "pending": _("waiting for a second moderator"),
+    "freeze_overrides": _("deletion freeze overrides"),
 }
 
 

@@ -1,4 +1,4 @@
-"""Member-facing moderation pages: report a post, see your reports. The moderators' queue comes later."""
+"""Member-facing moderation pages: report a post (reason, rule, note, criticism), see your reports."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from resonanz.moderation.forms import ReportForm
 def report(request: HttpRequest, post_id: int) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
     post = get_post(brand, post_id, viewer=request.user)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None, version=selectors.get_current_rules(brand))
     if request.method == "POST" and form.is_valid():
         check_rate("report", client_key(request))
         try:

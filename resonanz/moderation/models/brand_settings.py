@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resonanz.accounts.models import Brand
 from resonanz.community.models import Post
+from resonanz.moderation import clock
 
 
 def default_scope() -> list[str]:
@@ -61,7 +62,7 @@ class FreezeOverride(models.Model):
     post = models.ForeignKey(Post, null=True, on_delete=models.SET_NULL, related_name="freeze_overrides")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.CharField(_("reason"), max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

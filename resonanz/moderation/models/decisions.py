@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resonanz.accounts.models import Brand
 from resonanz.community.models import Post
+from resonanz.moderation import clock
 from resonanz.moderation.models import dsa
 from resonanz.moderation.models.brand_settings import FreezeOverride
 from resonanz.moderation.models.rules import HouseRule
@@ -73,7 +74,7 @@ class ModerationDecision(models.Model):
     freeze_override = models.OneToOneField(
         FreezeOverride, null=True, blank=True, on_delete=models.SET_NULL, related_name="decision"
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
     effective_at = models.DateTimeField(null=True, blank=True, db_index=True)
     reversed_at = models.DateTimeField(null=True, blank=True)
 
@@ -142,7 +143,7 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -186,7 +187,7 @@ class Notice(models.Model):
     )
     decision = models.ForeignKey(ModerationDecision, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

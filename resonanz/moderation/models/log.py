@@ -39,6 +39,7 @@ class ModLogEntry(models.Model):
         SHOWN = "shown", _("Shown")
         WITHHELD = "withheld", _("Not republished")
         REDACTED = "redacted", _("Removed for legal reasons")
+        WITHDRAWN = "withdrawn", _("Withdrawn: the post was hidden or removed later")
 
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="modlog")
     seq = models.PositiveBigIntegerField()

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Role
 from resonanz.accounts.permissions import AnyUser, check_authenticated, check_role
 from resonanz.community.models import Post, Visibility
 from resonanz.core.errors import InvalidInput, NotAllowed
+from resonanz.moderation import clock
+from resonanz.moderation.dsa_export import scrub
 from resonanz.moderation.errors import (
     AlreadyAppealed,
     AppealWindowClosed,
@@ -60,7 +61,7 @@ def check_can_appeal(decision: ModerationDecision, user: AnyUser) -> None:
         raise AlreadyAppealed(
             _("You have appealed this decision already; each decision can be appealed once.")
         )
-    if timezone.now() > appeal_until(decision):
+    if clock.now() > appeal_until(decision):
         window = settings_for(decision.brand).appeal_window_days
         raise AppealWindowClosed(_("The appeal period of %(days)s days has ended.") % {"days": window})
 
@@ -103,11 +104,13 @@ def decide_appeal(appeal: Appeal, *, by: AnyUser, outcome: str, reason: str) -> 
         raise SelfAppealDecision(
             _("Another moderator must decide this appeal: you took part in the decision.")
         )
+    if moderator.pk == decision.subject_id:
+        raise SelfAppealDecision(_("Another moderator must decide this appeal: it is about your own post."))
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
         if appeal.status != Appeal.Status.OPEN:
             raise StaleDecision(_("This appeal has been decided already."))
-        now = timezone.now()
+        now = clock.now()
         appeal.status, appeal.decided_by, appeal.reason, appeal.decided_at = (
             outcome,
             moderator,
@@ -123,6 +126,8 @@ def decide_appeal(appeal: Appeal, *, by: AnyUser, outcome: str, reason: str) -> 
             payload={
                 "decision": decision.puid, "outcome": outcome, "action": decision.action,
                 "decided_by_role": role_label(moderator, decision.brand),
+                # The reasons are public (the form says so); handles and addresses are scrubbed.
+                "reason": scrub(reason)[:2000],
             },
         )  # fmt: skip
         notify(decision, recipient=appeal.author, kind=Notice.Kind.APPEAL_OUTCOME)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from resonanz.accounts.models import Role
 from resonanz.accounts.permissions import AnyUser, check_authenticated, check_role
 from resonanz.community.models import Post
+from resonanz.core.errors import NotAllowed
+from resonanz.moderation.dsa_export import scrub
 from resonanz.moderation.errors import ExplanationRequired, SecondApprovalRequired, StaleDecision
 from resonanz.moderation.models import ModerationDecision, ModLogEntry
 from resonanz.moderation.services.decisions import describe, lock_post
@@ -36,6 +38,8 @@ def approve_decision(decision: ModerationDecision, *, by: AnyUser) -> Moderation
             raise SecondApprovalRequired(
                 _("You proposed this decision; criticism needs the approval of a second moderator.")
             )
+        if decision.subject_id == approver.pk:
+            raise NotAllowed(_("This decision is about your own post; another moderator must approve it."))
         if post is not None:
             decision.freeze_override = check_freeze(post, action=decision.action, criticism=True)
             decision.save(update_fields=["freeze_override"])
@@ -54,13 +58,18 @@ def reject_decision(decision: ModerationDecision, *, by: AnyUser, reason: str) -
         raise ExplanationRequired(_("Please give a reason (at least 10 characters)."), field="reason")
     with transaction.atomic():
         decision, post = _lock_pending(decision)
+        if decision.subject_id == rejecter.pk:
+            raise NotAllowed(_("This decision is about your own post; another moderator must decide."))
         decision.status, decision.rejected_by, decision.second_reason = (
             Status.REJECTED,
             rejecter,
             reason[:2000],
         )
         decision.save(update_fields=["status", "rejected_by", "second_reason"])
-        payload = {**decision_payload(decision), "rejected_by_role": role_label(rejecter, decision.brand)}
+        payload = {
+            **decision_payload(decision), "rejected_by_role": role_label(rejecter, decision.brand),
+            "reason": scrub(decision.second_reason),  # public, like an appeal's reasons
+        }  # fmt: skip
         append_entry(
             decision.brand, kind=ModLogEntry.Kind.REJECTED, payload=payload, decision=decision,
             excerpt=excerpt_of(post), excerpt_state=ModLogEntry.ExcerptState.SHOWN,

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Role, User
 from resonanz.accounts.permissions import AnyUser, check_authenticated, check_role
-from resonanz.community.models import Post
-from resonanz.core.errors import InvalidInput
-from resonanz.moderation import selectors
+from resonanz.community.models import Post, Visibility
+from resonanz.core.errors import InvalidInput, NotAllowed
+from resonanz.moderation import clock, selectors
 from resonanz.moderation.errors import ExplanationRequired, RuleRequired, StaleDecision
 from resonanz.moderation.models import SILENCING, Action, HouseRule, ModerationDecision, Report, dsa
 from resonanz.moderation.services.brand_settings import settings_for
@@ -29,10 +29,15 @@ MAX_RESTRICT_DAYS = 365
 
 
 def clean_rules(post: Post, rules: Sequence[HouseRule | int]) -> list[HouseRule]:
+    """The cited rules, all of the brand's current house rules version (older versions stay readable,
+    but a new decision applies the rules in force)."""
     ids = [rule.pk if isinstance(rule, HouseRule) else int(rule) for rule in rules or ()]
     cited = selectors.list_rules_by_ids(post.brand, ids)
     if not cited or len(cited) != len(set(ids)):
         raise RuleRequired(_("Please cite at least one house rule of this community."))
+    current = selectors.get_current_rules(post.brand)
+    if current is None or any(rule.version_id != current.pk for rule in cited):
+        raise RuleRequired(_("Please cite the current version of the house rules."))
     return sorted(cited, key=lambda rule: rule.number)
 
 
@@ -53,14 +58,26 @@ def clean_restriction_days(action: str, days: int | None) -> int | None:
     return days
 
 
-def check_applicable(post: Post, action: str) -> None:
-    """Refuse actions that would change nothing, so the log holds no empty decisions."""
-    if action == Action.RESTORE and post.visibility == "visible":
+def check_applicable(post: Post, action: str, *, moderator: User) -> None:
+    """Refuse actions that would change nothing (so the log holds no empty decisions) and decisions
+    about one's own post (a conflict of interest: another moderator decides)."""
+    if post.author_id == moderator.pk:
+        raise NotAllowed(_("This is your own post; another moderator must decide about it."))
+    if action == Action.RESTORE and post.visibility == Visibility.VISIBLE:
         raise InvalidInput({"action": _("The post is visible; there is nothing to restore.")})
-    if action in (Action.REMOVE, Action.SPAM) and post.visibility == "removed":
+    if action in (Action.REMOVE, Action.SPAM) and post.visibility == Visibility.REMOVED:
         raise InvalidInput({"action": _("The post is removed already.")})
+    if action == Action.HIDE and post.visibility != Visibility.VISIBLE and not _awaits_review(post):
+        raise InvalidInput({"action": _("The post is not visible already.")})
+    if action == Action.RESTRICT and post.author_id is None:
+        raise InvalidInput({"action": _("The author's account no longer exists.")})
     if action == Action.DISMISS and not Report.objects.filter(post=post, status=Report.Status.OPEN).exists():
         raise InvalidInput({"action": _("There are no open reports to dismiss.")})
+
+
+def _awaits_review(post: Post) -> bool:
+    """Hidden by the automatic screening and not yet looked at: a moderator confirms with "hide"."""
+    return ModerationDecision.objects.filter(post=post, needs_review=True, status=Status.EFFECTIVE).exists()
 
 
 def describe(decision: ModerationDecision | None) -> str:
@@ -131,7 +148,7 @@ def act_on_post(
     with transaction.atomic():
         post = lock_post(post)
         check_fresh(post, expected_state)
-        check_applicable(post, action)
+        check_applicable(post, action, moderator=moderator)
         decision = _new_decision(post, action=action, by=moderator, explanation=explanation)
         decision.four_eyes = decision.criticism and action in SILENCING
         decision.freeze_override = check_freeze(post, action=action, criticism=decision.criticism)
@@ -139,7 +156,7 @@ def act_on_post(
         decision.category = category or default_category(action, reports)
         decision.category_specification = list(keywords)
         _fill_automation(decision, post)
-        until = timezone.now() + timedelta(days=days) if days else None
+        until = clock.now() + timedelta(days=days) if days else None
         scope = settings_for(post.brand).territorial_scope
         fill_statement(
             decision, post=post, rules=cited, reports=reports, scope=scope, legal_ground=legal_ground,

@@ -9,9 +9,8 @@ import zoneinfo
 from datetime import datetime, time
 from typing import Any
 
-from django.utils import timezone
-
 from resonanz.community.models import Post, Thread, Visibility
+from resonanz.moderation import clock
 from resonanz.moderation.models import (
     RESTRICTING,
     Action,
@@ -59,11 +58,13 @@ def decision_payload(decision: ModerationDecision) -> dict[str, Any]:
         "author": author_handle(brand, decision.subject_id),
         "post": decision.post_id,
         "restricted_until": restriction.until.date().isoformat() if restriction else None,
+        # The law relied on ("§ 185 StGB") is public information, unlike the moderated text.
+        "legal_ground": decision.illegal_content_legal_ground or None,
     }
 
 
 def set_visibility(post: Post, visibility: str) -> None:
-    Post.objects.filter(pk=post.pk).update(visibility=visibility, updated_at=timezone.now())
+    Post.objects.filter(pk=post.pk).update(visibility=visibility, updated_at=clock.now())
     post.visibility = visibility
     if post.is_opening:  # the opening post carries its thread: hiding it hides the thread
         Thread.objects.filter(pk=post.thread_id).update(visibility=visibility)
@@ -103,11 +104,20 @@ def _close_reports(decision: ModerationDecision) -> list[Report]:
     return reports
 
 
+def withdraw_excerpts(post: Post, *, at: datetime) -> int:
+    """A post that is hidden or removed now is no longer quoted by earlier entries (a dismissed report,
+    a restore, a rejected proposal): the excerpt outside the chain is emptied and a tombstone says when.
+    Only the redactable columns change, so the chain stays intact."""
+    return ModLogEntry.objects.filter(
+        brand_id=post.brand_id, decision__post_id=post.pk, excerpt_state=ModLogEntry.ExcerptState.SHOWN
+    ).update(excerpt="", excerpt_state=ModLogEntry.ExcerptState.WITHDRAWN, redacted_at=at)
+
+
 def make_effective(decision: ModerationDecision, *, post: Post | None, at: datetime | None = None) -> None:
     """Apply a saved decision now: state change, log entry, notices — one transaction with the caller."""
-    at = at or timezone.now()
+    at = at or clock.now()
     decision.status, decision.effective_at = Status.EFFECTIVE, at
-    decision.application_date = timezone.localdate(at)
+    decision.application_date = at.astimezone(zoneinfo.ZoneInfo(decision.brand.timezone)).date()
     decision.save(update_fields=["status", "effective_at", "application_date", "approved_by"])
     _supersede_earlier(decision)
     if post is not None and not decision.needs_review:  # a moderator has now looked at the post
@@ -115,9 +125,11 @@ def make_effective(decision: ModerationDecision, *, post: Post | None, at: datet
     _apply(decision, post, at)
     reports = _close_reports(decision)
     quotable = decision.action in QUOTABLE
+    if post is not None and VISIBILITY_AFTER.get(Action(decision.action)) not in (None, Visibility.VISIBLE):
+        withdraw_excerpts(post, at=at)
     append_entry(
         decision.brand, kind=ModLogEntry.Kind.DECISION, payload=decision_payload(decision),
-        excerpt=excerpt_of(post) if quotable else "", decision=decision,
+        excerpt=excerpt_of(post) if quotable else "", decision=decision, at=at,
         excerpt_state=ModLogEntry.ExcerptState.SHOWN if quotable else ModLogEntry.ExcerptState.WITHHELD,
     )  # fmt: skip
     if decision.action in RESTRICTING:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand, Role
 from resonanz.accounts.permissions import AnyUser, check_authenticated, check_role
 from resonanz.community.models import Post
 from resonanz.core.errors import InvalidInput
+from resonanz.moderation import clock
 from resonanz.moderation.errors import DeletionFrozen, ExplanationRequired
 from resonanz.moderation.models import SILENCING, FreezeOverride, ModerationSettings, ModLogEntry
 from resonanz.moderation.services.brand_settings import settings_for
@@ -31,7 +31,7 @@ def check_freeze(post: Post, *, action: str, criticism: bool) -> FreezeOverride 
         return None
     override = (
         FreezeOverride.objects.select_for_update()
-        .filter(post=post, used_at__isnull=True, created_at__gte=timezone.now() - OVERRIDE_VALID_FOR)
+        .filter(post=post, used_at__isnull=True, created_at__gte=clock.now() - OVERRIDE_VALID_FOR)
         .order_by("-created_at")
         .first()
     )
@@ -56,7 +56,7 @@ def set_deletion_freeze(brand: Brand, *, on: bool, reason: str, by: AnyUser) -> 
     if settings.deletion_freeze == on:
         return settings
     settings.deletion_freeze, settings.freeze_reason = on, reason[:500]
-    settings.freeze_changed_at = timezone.now()
+    settings.freeze_changed_at = clock.now()
     settings.save(update_fields=["deletion_freeze", "freeze_reason", "freeze_changed_at"])
     append_entry(
         brand, kind=ModLogEntry.Kind.FREEZE,

@@ -6,14 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand, Role
 from resonanz.accounts.permissions import AnyUser, check_role, role_of
 from resonanz.community.models import Post
-from resonanz.moderation import chain
+from resonanz.moderation import chain, clock
 from resonanz.moderation.errors import ExplanationRequired
 from resonanz.moderation.models import GENESIS_HASH, ModerationDecision, ModLogEntry
 from resonanz.moderation.services.brand_settings import settings_for
@@ -53,7 +52,7 @@ def append_entry(
         settings = settings_for(brand, lock=True)
         seq = settings.log_head_seq + 1
         prev = settings.log_head_hash or GENESIS_HASH
-        created_at = (at or timezone.now()).replace(microsecond=0)
+        created_at = (at or clock.now()).replace(microsecond=0)
         content: dict[str, Any] = {"state": excerpt_state}
         if excerpt_state == State.SHOWN:
             content["digest"] = chain.keyed_digest(settings.log_salt, excerpt)
@@ -89,7 +88,7 @@ def redact_log_excerpt(entry: ModLogEntry, *, by: AnyUser, reason: str) -> ModLo
     if entry.excerpt_state != State.SHOWN:
         return entry
     entry.excerpt, entry.excerpt_state = "", State.REDACTED
-    entry.redacted_at, entry.redaction_reason = timezone.now(), reason[:300]
+    entry.redacted_at, entry.redaction_reason = clock.now(), reason[:300]
     entry.save(update_fields=["excerpt", "excerpt_state", "redacted_at", "redaction_reason"])
     append_entry(
         entry.brand, kind=ModLogEntry.Kind.REDACTION,

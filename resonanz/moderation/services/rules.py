@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand, Role
 from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.core.errors import InvalidInput
+from resonanz.moderation import clock
 from resonanz.moderation.models import HouseRule, HouseRuleVersion, ModLogEntry
 from resonanz.moderation.services.brand_settings import settings_for
 from resonanz.moderation.services.log import append_entry, role_label
@@ -66,7 +66,7 @@ def publish_house_rules(
     last = HouseRuleVersion.objects.filter(brand=brand).aggregate(n=Max("number"))["n"] or 0
     version = HouseRuleVersion.objects.create(
         brand=brand, number=last + 1, change_note=change_note.strip()[:500],
-        published_by=by if by.is_authenticated else None, published_at=timezone.now(),
+        published_by=by if by.is_authenticated else None, published_at=clock.now(),
     )  # fmt: skip
     HouseRule.objects.bulk_create(
         HouseRule(version=version, number=n, title=title, text=text)

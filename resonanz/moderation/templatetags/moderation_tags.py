@@ -8,6 +8,7 @@ from django import template
 
 from resonanz.moderation import logtext
 from resonanz.moderation.models import ModLogEntry, dsa
+from resonanz.moderation.transparency import FIGURE_LABELS
 
 register = template.Library()
 
@@ -56,6 +57,29 @@ def log_actor(entry: ModLogEntry) -> str:
 def appeal_outcome(entry: ModLogEntry, outcomes: dict[str, str]) -> str | None:
     """The logged appeal outcome of the decision this entry records, if any."""
     return outcomes.get(entry.payload.get("decision") or "") if outcomes else None
+
+
+@register.filter
+def evidence(labels: dict[str, Any] | None, head: str) -> str:
+    """The words that drove one classifier label, e.g. "idioten (2.84), ihr (0.80)"; rules by name."""
+    items = ((labels or {}).get("explanations") or {}).get(head) or []
+    parts = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if "feature" in item:
+            weight = item.get("weight")
+            parts.append(
+                f"{item['feature']} ({weight:.2f})" if isinstance(weight, int | float) else item["feature"]
+            )
+        elif item.get("rule"):
+            parts.append(str(item["rule"]))
+    return ", ".join(parts)
+
+
+@register.filter
+def figure_label(key: str) -> str:
+    return str(FIGURE_LABELS.get(key, key))
 
 
 @register.filter
