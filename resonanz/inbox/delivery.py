@@ -7,9 +7,12 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from resonanz.accounts.permissions import AnyUser
+from resonanz.core.errors import NotFound
 from resonanz.inbox import webhooks
 from resonanz.inbox.backoff import MAX_ATTEMPTS, claim_attempt, next_attempt_at, schedule_retry
-from resonanz.inbox.models import ConversationEvent, DeliveryStatus, OutgoingReply
+from resonanz.inbox.models import Conversation, ConversationEvent, DeliveryStatus, OutgoingReply
+from resonanz.inbox.permissions import check_agent
 from resonanz.sources.connectors import DeliveryError, ReplyTarget, connector_for
 from resonanz.sources.crypto import CredentialError
 from resonanz.sources.services import channel_secrets
@@ -71,14 +74,21 @@ def _failed(reply: OutgoingReply, error: str, *, permanent: bool, retry_after: i
         schedule_retry(deliver_reply_task, reply.next_attempt_at, reply.pk)
 
 
-def retry_reply(reply: OutgoingReply) -> None:
-    """An agent asks to try a failed answer again now."""
-    OutgoingReply.objects.filter(pk=reply.pk).update(
-        status=DeliveryStatus.QUEUED, next_attempt_at=None, attempts=0
-    )
-    from resonanz.inbox.tasks import deliver_reply_task
+@transaction.atomic
+def retry_reply(conversation: Conversation, reply_id: int, *, by: AnyUser) -> OutgoingReply:
+    """An agent asks to try a failed answer again now (a fresh round of attempts with backoff)."""
+    check_agent(by, conversation.brand)
+    reply = OutgoingReply.objects.filter(pk=reply_id, message__conversation=conversation).first()
+    if reply is None:
+        raise NotFound(f"unknown delivery {reply_id}")
+    if reply.status == DeliveryStatus.FAILED:
+        OutgoingReply.objects.filter(pk=reply.pk, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.QUEUED, next_attempt_at=None, attempts=0
+        )
+        from resonanz.inbox.tasks import deliver_reply_task
 
-    transaction.on_commit(lambda: deliver_reply_task.enqueue(reply.pk))
+        transaction.on_commit(lambda: deliver_reply_task.enqueue(reply.pk))
+    return reply
 
 
 def retry_due() -> int:

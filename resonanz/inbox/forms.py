@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from resonanz.inbox.models import Priority, Status
 from resonanz.inbox.selectors import ConversationFilter
 from resonanz.sources.connectors import CONNECTORS
+from resonanz.sources.fields import field_text
 from resonanz.sources.models import ChannelKind
 
 SENTIMENTS = [
@@ -119,17 +120,21 @@ class ChannelForm(forms.Form):
         connector = CONNECTORS[kind]
         self.kind = kind
         for name in connector.config_fields:
-            self.fields[f"config_{name}"] = forms.CharField(label=name.replace("_", " "), required=False)
+            label, help_text = field_text(name)
+            self.fields[f"config_{name}"] = forms.CharField(
+                label=label, help_text=help_text, required=False, max_length=500
+            )
         for name in connector.secret_fields:
+            label, help_text = field_text(name)
             hint = (
                 _("Stored. Leave empty to keep it.")
                 if has_secrets
                 else _("Or env:VARIABLE to read it from the environment.")
             )
             self.fields[f"secret_{name}"] = forms.CharField(
-                label=name.replace("_", " "),
+                label=label,
                 required=False,
-                help_text=hint,
+                help_text=f"{help_text} {hint}".strip(),
                 widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
             )
 
@@ -148,3 +153,36 @@ class WebhookEndpointForm(forms.Form):
     events = forms.CharField(
         label=_("Events"), required=False, help_text=_("Comma-separated; empty for all.")
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Export file"), help_text=_("CSV, a Facebook (Meta) JSON export or an X archive's tweets.js.")
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        required=False,
+        choices=[
+            ("", _("detect")),
+            ("csv", "CSV"),
+            ("facebook", "Facebook (Meta) JSON"),
+            ("x-archive", "X archive"),
+        ],
+    )
+    mapping = forms.CharField(
+        label=_("CSV columns"),
+        required=False,
+        max_length=500,
+        help_text=_("Only for CSV, e.g. text=Message,author=User,id=Id,created_at=Date"),
+    )
+    encoding = forms.CharField(label=_("Encoding"), required=False, initial="utf-8", max_length=40)
+    dry_run = forms.BooleanField(label=_("Dry run: check only, store nothing"), required=False, initial=True)
+
+    def options(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "format": data["format"],
+            "mapping": data["mapping"],
+            "encoding": data["encoding"] or "utf-8",
+            "dry_run": data["dry_run"],
+        }

@@ -1,5 +1,6 @@
-"""Who may do what in the inbox: agents+ work it, managers set targets and saved replies, admins
-manage channels and webhooks. Members and other brands get nothing (their ids are NotFound)."""
+"""Who may do what in the inbox: agents+ work it, moderators clear the abuse flag, managers set
+targets and saved replies, admins manage channels and webhooks. Members and other brands get nothing
+(their ids are NotFound)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ def can_work_inbox(user: AnyUser | None, brand: Brand) -> bool:
 
 def check_agent(user: AnyUser | None, brand: Brand) -> User:
     check_role(user, brand, Role.AGENT)
+    return check_authenticated(user)
+
+
+def check_moderator(user: AnyUser | None, brand: Brand) -> User:
+    check_role(user, brand, Role.MODERATOR)
     return check_authenticated(user)
 
 

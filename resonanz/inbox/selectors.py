@@ -22,7 +22,7 @@ from resonanz.inbox.models import (
     Status,
     WebhookEndpoint,
 )
-from resonanz.inbox.permissions import check_admin, check_agent, check_manager
+from resonanz.inbox.permissions import check_admin, check_agent, check_manager, check_moderator
 from resonanz.inbox.search import conversation_ids_matching
 
 
@@ -97,6 +97,14 @@ def get_conversation(brand: Brand, conversation_id: int, *, viewer: AnyUser) -> 
     if conversation is None:
         raise NotFound(f"unknown conversation {conversation_id}")
     return conversation
+
+
+def list_flagged_conversations(brand: Brand, *, viewer: AnyUser, limit: int = 100) -> list[Conversation]:
+    """Conversations the classifier routed to moderation and no moderator has cleared yet, oldest
+    first; for the moderation queue (community posts are also screened there directly)."""
+    check_moderator(viewer, brand)
+    found = Conversation.objects.filter(brand=brand, needs_moderation=True).select_related("channel")
+    return list(found.order_by("last_activity_at", "pk")[:limit])
 
 
 def list_messages(conversation: Conversation) -> QuerySet[Message]:

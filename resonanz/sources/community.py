@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from resonanz.accounts.models import Role
 from resonanz.accounts.permissions import has_role
@@ -26,6 +27,12 @@ def external_id(post: Post) -> str:
     return f"post:{post.pk}"
 
 
+def post_id_of(external: str | None) -> int | None:
+    """The community post id of a message's external id (``post:<id>``), else None."""
+    prefix, _sep, value = (external or "").partition(":")
+    return int(value) if prefix == "post" and value.isdigit() else None
+
+
 def to_incoming(post: Post) -> Any:
     author = post.author
     return make_post(
@@ -37,6 +44,8 @@ def to_incoming(post: Post) -> Any:
         author_name=author.public_name if author else "",
         thread_key=f"thread:{post.thread_id}",
         title=post.thread.title,
+        # Relative: the inbox links to the post in the forum (article comments redirect to the article).
+        url=reverse("community:thread", args=[post.brand.slug, post.thread_id]) + f"#post-{post.pk}",
         from_brand=bool(author and has_role(author, post.brand, Role.AGENT)),
         extra={"user_id": str(author.pk)} if author else {},
     )

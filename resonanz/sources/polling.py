@@ -11,7 +11,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from resonanz.accounts.models import Role
+from resonanz.accounts.permissions import AnyUser, check_role
+from resonanz.core.errors import InvalidInput
 from resonanz.sources.connectors import CONNECTORS, connector_for
 from resonanz.sources.models import Channel
 from resonanz.sources.selectors import find_channel
@@ -63,6 +67,14 @@ def poll_channels(*, channel_key: str | None = None, force: bool = False) -> lis
     if not force:
         channels = channels.filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=timezone.now()))
     return [poll_channel(channel) for channel in channels]
+
+
+def poll_now(channel: Channel, *, by: AnyUser) -> PollOutcome:
+    """An admin asks for a poll of one channel now (the channel page's button, the admin action)."""
+    check_role(by, channel.brand, Role.ADMIN)
+    if not connector_for(channel).can_poll:
+        raise InvalidInput({"kind": _("This kind of channel is not polled.")})
+    return poll_channel(channel)
 
 
 def poll_due_channels() -> list[PollOutcome]:

@@ -13,24 +13,9 @@ from resonanz.accounts.models import Brand, Role
 from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.core.errors import InvalidInput
 from resonanz.sources.connectors import CONNECTORS
-from resonanz.sources.crypto import decrypt_credentials, encrypt_credentials, resolve
+from resonanz.sources.crypto import CredentialError, decrypt_credentials, encrypt_credentials, resolve
 from resonanz.sources.models import Channel, ChannelKind
-
-
-def _clean_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
-    allowed = CONNECTORS[kind].config_fields
-    unknown = sorted(set(config) - set(allowed))
-    if unknown:
-        raise InvalidInput({"config": _("Unknown settings: %(names)s") % {"names": ", ".join(unknown)}})
-    return {key: value for key, value in config.items() if value not in ("", None)}
-
-
-def _clean_secrets(kind: str, secrets: dict[str, str]) -> dict[str, str]:
-    allowed = CONNECTORS[kind].secret_fields
-    unknown = sorted(set(secrets) - set(allowed))
-    if unknown:
-        raise InvalidInput({"secrets": _("Unknown secrets: %(names)s") % {"names": ", ".join(unknown)}})
-    return {key: value.strip() for key, value in secrets.items() if value and value.strip()}
+from resonanz.sources.validation import check_complete, clean_config, clean_secrets
 
 
 @transaction.atomic
@@ -41,19 +26,25 @@ def create_channel(
     name: str,
     config: dict[str, Any] | None = None,
     secrets: dict[str, str] | None = None,
+    enabled: bool = True,
     by: AnyUser,
 ) -> Channel:
+    """A new channel; an enabled one needs its required settings (a disabled one may be a draft)."""
     check_role(by, brand, Role.ADMIN)
     if kind not in CONNECTORS or kind == ChannelKind.COMMUNITY:
         raise InvalidInput({"kind": _("Unknown channel kind.")})
     if not name.strip():
         raise InvalidInput({"name": _("Please give the channel a name.")})
+    config, secrets = clean_config(kind, config or {}), clean_secrets(kind, secrets or {})
+    if enabled:
+        check_complete(kind, config, secrets)
     return Channel.objects.create(
         brand=brand,
         kind=kind,
         name=name.strip()[:120],
-        config=_clean_config(kind, config or {}),
-        credentials=encrypt_credentials(_clean_secrets(kind, secrets or {})),
+        config=config,
+        credentials=encrypt_credentials(secrets),
+        enabled=enabled,
     )
 
 
@@ -73,12 +64,20 @@ def update_channel(
     if name is not None and name.strip():
         channel.name = name.strip()[:120]
     if config is not None:
-        channel.config = _clean_config(channel.kind, config)
+        channel.config = clean_config(channel.kind, config)
+    try:
+        stored = decrypt_credentials(channel.credentials)
+    except CredentialError:
+        if not secrets:
+            raise
+        stored = {}  # the key changed: the secrets entered now replace the unreadable ones
     if secrets:
-        merged = decrypt_credentials(channel.credentials) | _clean_secrets(channel.kind, secrets)
-        channel.credentials = encrypt_credentials(merged)
+        stored |= clean_secrets(channel.kind, secrets)
+        channel.credentials = encrypt_credentials(stored)
     if enabled is not None:
         channel.enabled = enabled
+    if channel.enabled and channel.kind != ChannelKind.COMMUNITY:
+        check_complete(channel.kind, channel.config, stored)
     channel.save()
     return channel
 

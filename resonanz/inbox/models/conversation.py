@@ -149,6 +149,7 @@ class ConversationEvent(models.Model):
         REOPENED = "reopened", _("Reopened")
         NOTE = "note", _("Note added")
         DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+        MODERATED = "moderated", _("Moderation checked")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

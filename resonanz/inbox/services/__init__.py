@@ -8,11 +8,17 @@ from resonanz.inbox.services.team import (
     set_response_target,
 )
 from resonanz.inbox.services.webhook_endpoints import create_webhook_endpoint, delete_webhook_endpoint
-from resonanz.inbox.services.workflow import add_note, assign_conversation, set_status
+from resonanz.inbox.services.workflow import (
+    add_note,
+    assign_conversation,
+    clear_moderation_flag,
+    set_status,
+)
 
 __all__ = [
     "add_note",
     "assign_conversation",
+    "clear_moderation_flag",
     "create_webhook_endpoint",
     "delete_saved_reply",
     "delete_webhook_endpoint",

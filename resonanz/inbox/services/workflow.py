@@ -11,7 +11,7 @@ from resonanz.accounts.permissions import AnyUser, has_role
 from resonanz.core.errors import InvalidInput
 from resonanz.inbox import webhooks
 from resonanz.inbox.models import ACTIVE_STATUSES, Conversation, ConversationEvent, Note, Status
-from resonanz.inbox.permissions import check_agent
+from resonanz.inbox.permissions import check_agent, check_moderator
 
 MAX_NOTE_CHARS = 5000
 
@@ -90,3 +90,19 @@ def add_note(conversation: Conversation, *, text: str, by: AnyUser) -> Note:
         conversation=conversation, kind=ConversationEvent.Kind.NOTE, actor=actor, data={"note": note.pk}
     )
     return note
+
+
+@transaction.atomic
+def clear_moderation_flag(conversation: Conversation, *, by: AnyUser) -> Conversation:
+    """A moderator has looked at the abuse the classifier flagged: the conversation leaves the
+    moderation filter (a later abusive message flags it again)."""
+    actor = check_moderator(by, conversation.brand)
+    conversation = _locked(conversation)
+    if not conversation.needs_moderation:
+        return conversation
+    conversation.needs_moderation = False
+    conversation.save(update_fields=["needs_moderation"])
+    ConversationEvent.objects.create(
+        conversation=conversation, kind=ConversationEvent.Kind.MODERATED, actor=actor
+    )
+    return conversation

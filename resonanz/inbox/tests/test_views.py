@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from resonanz.inbox.models import Conversation, ConversationEvent, Message, Note, SavedReply, Status
 from resonanz.inbox.tests.factories import conversation_factory
@@ -110,7 +111,9 @@ def test_collision_warning_names_the_other_agent(client, brand, agent, moderator
     client.post(_url("presence", brand, conversation.pk), {"mode": "replying"})
     client.force_login(agent)
     response = client.post(_url("presence", brand, conversation.pk), {"mode": "viewing"})
-    assert "mo is also replying" in response.content.decode()
+    with translation.override(response["Content-Language"]):
+        expected = translation.gettext("%(name)s is also replying to this conversation.") % {"name": "mo"}
+    assert expected in response.content.decode()
 
 
 def test_settings_pages_by_role(client, brand, agent, manager, brand_admin):

@@ -16,7 +16,7 @@ from resonanz.inbox import presence, selectors, services
 from resonanz.inbox.delivery import retry_reply
 from resonanz.inbox.explain import explanations_for
 from resonanz.inbox.forms import FilterForm, NoteForm, ReplyForm
-from resonanz.inbox.models import OutgoingReply, Status
+from resonanz.inbox.models import Status
 from resonanz.sources.connectors import connector_for
 from resonanz.sources.selectors import list_channels
 
@@ -39,7 +39,9 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     conversations = selectors.list_conversations(brand, viewer=request.user, filters=form.to_filter())
     page = Paginator(conversations, PER_PAGE, allow_empty_first_page=True).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": request.GET.urlencode()}
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
     template = (
         "inbox/includes/list_rows.html"
         if request.headers.get("HX-Target") == "inbox-rows"
@@ -53,10 +55,10 @@ def _conversation_page(
 ) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
     conversation = selectors.get_conversation(brand, conversation_id, viewer=request.user)
-    messages = list(selectors.list_messages(conversation))
     context = {
         "conversation": conversation,
-        "messages": messages,
+        # Not "messages": that name belongs to the flash messages the base template shows.
+        "thread": list(selectors.list_messages(conversation)),
         "notes": selectors.list_notes(conversation),
         "events": selectors.list_events(conversation),
         "team": selectors.list_team(brand),
@@ -129,9 +131,20 @@ def reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @brand_view
 @login_required
 @require_POST
+def moderation_checked(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    current = selectors.get_conversation(request.brand, conversation_id, viewer=request.user)  # type: ignore[attr-defined]
+    services.clear_moderation_flag(current, by=request.user)
+    flash(request, _("Marked as checked by moderation."))
+    return _back(request, conversation_id)
+
+
+@brand_view
+@login_required
+@require_POST
 def retry_delivery(request: HttpRequest, conversation_id: int, reply_id: int) -> HttpResponse:
     current = selectors.get_conversation(request.brand, conversation_id, viewer=request.user)  # type: ignore[attr-defined]
-    retry_reply(OutgoingReply.objects.get(pk=reply_id, message__conversation=current))
+    retry_reply(current, reply_id, by=request.user)
+    flash(request, _("The answer is being sent again."))
     return _back(request, conversation_id)
 
 

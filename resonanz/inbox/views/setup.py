@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,10 +14,21 @@ from resonanz.accounts.models import Role
 from resonanz.core.errors import DomainError, InvalidInput
 from resonanz.core.web import brand_view, flash, form_errors
 from resonanz.inbox import selectors, services
-from resonanz.inbox.forms import KIND_CHOICES, ChannelForm, SavedReplyForm, TargetsForm, WebhookEndpointForm
+from resonanz.inbox.forms import (
+    KIND_CHOICES,
+    ChannelForm,
+    ImportForm,
+    SavedReplyForm,
+    TargetsForm,
+    WebhookEndpointForm,
+)
+from resonanz.inbox.importing import import_upload
 from resonanz.inbox.models import Priority
 from resonanz.inbox.permissions import check_admin, check_manager
 from resonanz.sources import services as channel_services
+from resonanz.sources.connectors import CONNECTORS
+from resonanz.sources.models import ChannelKind
+from resonanz.sources.polling import poll_now
 from resonanz.sources.selectors import get_channel, list_channels
 
 
@@ -54,6 +67,7 @@ def channel_edit(request: HttpRequest, channel_id: int | None = None) -> HttpRes
                     name=form.cleaned_data["name"],
                     config=form.config(),
                     secrets=form.secrets(),
+                    enabled=form.cleaned_data["enabled"],
                     by=request.user,
                 )
             else:
@@ -69,7 +83,44 @@ def channel_edit(request: HttpRequest, channel_id: int | None = None) -> HttpRes
             return redirect("inbox:channels", brand.slug)
         except DomainError as exc:
             form_errors(form, exc)
-    return render(request, "inbox/channel_form.html", {"form": form, "channel": channel, "kind": kind})
+    context = {
+        "form": form,
+        "channel": channel,
+        "kind": kind,
+        "kind_label": ChannelKind(kind).label,
+        "connector": CONNECTORS[kind],
+    }
+    if channel is not None and channel.kind == ChannelKind.WEBHOOK:
+        context["hook_url"] = request.build_absolute_uri(reverse("hooks:receive", args=[channel.uuid]))
+    return render(request, "inbox/channel_form.html", context)
+
+
+@brand_view
+@login_required
+@require_POST
+def channel_poll(request: HttpRequest, channel_id: int) -> HttpResponse:
+    brand = request.brand  # type: ignore[attr-defined]
+    outcome = poll_now(get_channel(brand, channel_id, viewer=request.user), by=request.user)
+    (messages.error if outcome.error else messages.success)(request, str(outcome))
+    return redirect("inbox:channel_edit", brand.slug, channel_id)
+
+
+@brand_view
+@login_required
+def channel_import(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """Upload an export into an import channel: a dry run shows what would happen, then import."""
+    brand = request.brand  # type: ignore[attr-defined]
+    channel = get_channel(brand, channel_id, viewer=request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = import_upload(channel, form.cleaned_data["file"], by=request.user, **form.options())
+        except DomainError as exc:
+            form_errors(form, exc)
+    return render(
+        request, "inbox/channel_import.html", {"form": form, "channel": channel, "summary": summary}
+    )
 
 
 @brand_view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,10 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
     if size > MAX_FILE_BYTES:
         raise ImportFormatError(f"{path.name}: {size} bytes is larger than the limit of {MAX_FILE_BYTES}")
     data = path.read_bytes()
+    try:
+        codecs.lookup(encoding)
+    except LookupError as exc:
+        raise ImportFormatError(f"{path.name}: unknown encoding {encoding!r} (e.g. utf-8, cp1252)") from exc
     try:
         return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as exc:

@@ -1,0 +1,61 @@
+"""Human names for the classifier's label values in inbox pages (the stored values stay English ids)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+NAMES = {
+    "negative": _("negative"),
+    "neutral": _("neutral"),
+    "positive": _("positive"),
+    "question": _("question"),
+    "complaint": _("complaint"),
+    "praise": _("praise"),
+    "suggestion": _("suggestion"),
+    "other": _("other"),
+    # keys of the explanation
+    "sentiment": _("Sentiment"),
+    "abuse": _("Abuse"),
+    "criticism": _("Criticism"),
+    "type": _("Type"),
+    "topics": _("Topics"),
+    "language": _("Language"),
+    "relevance": _("Relevance"),
+    "engaging": _("Engaging"),
+    "fact_claiming": _("Fact claiming"),
+}
+ROUTES = {
+    "complaint": _("complaint"),
+    "negative question": _("negative question"),
+    "question": _("question"),
+    "praise": _("praise"),
+    "not relevant": _("not relevant"),
+    "default": _("no special signal"),
+    "abuse: routed to moderation": _("probably abusive: routed to moderation"),
+}
+
+
+@register.filter
+def label_name(value: object) -> str:
+    """``negative`` → "negativ", ``aspect:Preis`` → "Preis"; unknown values are shown as they are."""
+    text = str(value or "")
+    if text.startswith("aspect:"):
+        return text.split(":", 1)[1]
+    return str(NAMES.get(text, text))
+
+
+@register.filter
+def route_reason(value: object) -> str:
+    text = str(value or "")
+    return str(ROUTES.get(text, text))
+
+
+@register.filter
+def community_post_id(external_id: object) -> int | None:
+    """The forum post behind a community message (for the link into the moderation queue)."""
+    from resonanz.sources.community import post_id_of
+
+    return post_id_of(str(external_id or ""))
