@@ -7,6 +7,7 @@ statement, so the export is validated against ``schemas/dsa_statement.schema.jso
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from resonanz.accounts.models import Brand
@@ -14,8 +15,9 @@ from resonanz.moderation.models import RESTRICTING, ModerationDecision, dsa
 from resonanz.moderation.periods import Period
 
 BATCH_SIZE = 100
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "dsa_statement.schema.json"
 MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_][A-Za-z0-9_.-]{1,29}")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # a sentence-ending dot stays
 
 
 def scrub(text: str) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand
 from resonanz.moderation.chain import timestamp
-from resonanz.moderation.logtext import entry_summary, entry_title
+from resonanz.moderation.logtext import entry_summary, entry_title, outcome_name
 from resonanz.moderation.models import ModLogEntry
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -24,7 +24,10 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def log_feed_xml(request: HttpRequest, brand: Brand, entries: list[ModLogEntry]) -> bytes:
+def log_feed_xml(
+    request: HttpRequest, brand: Brand, entries: list[ModLogEntry], *, outcomes: dict[str, str] | None = None
+) -> bytes:
+    """``outcomes``: decision puid → appeal outcome, shown on the decision's entry."""
     ET.register_namespace("", ATOM)
     page = request.build_absolute_uri(reverse("moderation_public:log", args=[brand.slug]))
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -40,6 +43,9 @@ def log_feed_xml(request: HttpRequest, brand: Brand, entries: list[ModLogEntry])
         _sub(item, "id", f"{page}#entry-{entry.seq}")
         _sub(item, "updated", timestamp(entry.created_at))
         _sub(item, "link", href=f"{page}#entry-{entry.seq}", rel="alternate", type="text/html")
-        _sub(item, "summary", entry_summary(entry), type="text")
+        outcome = (outcomes or {}).get(entry.payload.get("decision") or "")
+        if entry.kind == ModLogEntry.Kind.APPEAL:
+            outcome = None  # the appeal's own entry says it in its title
+        _sub(item, "summary", entry_summary(entry, appeal_outcome=outcome_name(outcome)), type="text")
         _sub(item, "category", term=entry.kind)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -29,6 +29,12 @@ def rules_cited(payload: dict[str, Any]) -> str:
     return ", ".join(f"§{r['number']} (v{r['version']})" for r in payload.get("rules") or [])
 
 
+def outcome_name(outcome: str | None) -> str | None:
+    if not outcome:
+        return None
+    return _("decision reversed") if outcome == "reversed" else _("decision upheld")
+
+
 def entry_title(entry: ModLogEntry) -> str:
     """A one-line headline per entry, e.g. "Hide · §2 (v1) · automated · four eyes"."""
     payload, kind = entry.payload, entry.kind
@@ -59,6 +65,8 @@ def entry_summary(entry: ModLogEntry, *, appeal_outcome: str | None = None) -> s
     lines = [_("By %(who)s.") % {"who": who}]
     if payload.get("approved_by_role"):
         lines.append(_("Approved by %(who)s.") % {"who": role_name(payload["approved_by_role"])})
+    if payload.get("rejected_by_role"):
+        lines.append(_("Rejected by %(who)s.") % {"who": role_name(payload["rejected_by_role"])})
     if payload.get("reason"):
         lines.append(_("Reason: %(reason)s") % {"reason": payload["reason"]})
     if appeal_outcome:

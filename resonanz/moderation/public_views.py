@@ -54,8 +54,12 @@ def log(request: HttpRequest) -> HttpResponse:
 def log_feed(request: HttpRequest) -> HttpResponse:
     brand: Brand = request.brand  # type: ignore[attr-defined]
     entries = list(selectors.list_log_entries(brand)[:LOG_PAGE_SIZE])
+    outcomes = selectors.appeal_outcomes(
+        brand, [e.payload["decision"] for e in entries if "decision" in e.payload]
+    )
     return HttpResponse(
-        log_feed_xml(request, brand, entries), content_type="application/atom+xml; charset=utf-8"
+        log_feed_xml(request, brand, entries, outcomes=outcomes),
+        content_type="application/atom+xml; charset=utf-8",
     )
 
 

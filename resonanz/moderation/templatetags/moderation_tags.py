@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 
 from resonanz.moderation import logtext
 from resonanz.moderation.models import ModLogEntry, dsa
@@ -69,9 +70,10 @@ def evidence(labels: dict[str, Any] | None, head: str) -> str:
             continue
         if "feature" in item:
             weight = item.get("weight")
-            parts.append(
-                f"{item['feature']} ({weight:.2f})" if isinstance(weight, int | float) else item["feature"]
-            )
+            if isinstance(weight, int | float):
+                parts.append(f"{item['feature']} ({number_format(weight, 2)})")
+            else:
+                parts.append(str(item["feature"]))
         elif item.get("rule"):
             parts.append(str(item["rule"]))
     return ", ".join(parts)

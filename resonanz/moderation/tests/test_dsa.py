@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
 
 from resonanz.cli import main
-from resonanz.moderation.dsa_export import batches, list_statements, scrub
+from resonanz.moderation.dsa_export import SCHEMA_PATH, batches, list_statements, scrub
 from resonanz.moderation.periods import parse_period
 from resonanz.moderation.tests.seed import seed_october
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[1] / "schemas" / "dsa_statement.schema.json").read_text(
-        encoding="utf-8"
-    )
-)
+SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 

@@ -120,3 +120,33 @@ def test_author_appeals_through_the_form(client, abusive_post, moderator):
     assert client.get(url).status_code == 409  # once per decision
     html = client.get(public_url("my_decisions", abusive_post.brand)).content.decode()
     assert decision.puid in html
+
+
+def test_atom_feed_names_the_appeal_outcome_and_its_reasons(client, abusive_post, moderator, moderator2):
+    decision = services.hide_post(
+        abusive_post, by=moderator, rules=[rule(abusive_post.brand)], explanation="Beleidigung."
+    )
+    appeal = services.open_appeal(decision, by=abusive_post.author, text="Bitte noch einmal prüfen.")
+    services.decide_appeal(appeal, by=moderator2, outcome="reversed", reason="Es war ein Filmzitat.")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(client.get(public_url("log_feed", abusive_post.brand)).content)  # noqa: S314
+    appeal_entry, decision_entry = feed.findall("a:entry", ns)[:2]
+    assert appeal_entry.find("a:title", ns).text == "Appeal: decision reversed"
+    assert "Reason: Es war ein Filmzitat." in appeal_entry.find("a:summary", ns).text
+    assert "Appeal outcome: decision reversed." in decision_entry.find("a:summary", ns).text
+
+
+def test_log_marks_legal_removals_and_withdraws_quotes_of_posts_removed_later(
+    client, abusive_post, moderator, member
+):
+    services.report_post(abusive_post, reason="abuse", note="", by=member)
+    services.dismiss_reports(
+        abusive_post, by=moderator, rules=[rule(abusive_post.brand)], explanation="Noch in Ordnung."
+    )
+    assert "Idioten" in client.get(public_url("log", abusive_post.brand)).content.decode()
+    services.remove_post(abusive_post, by=moderator, rules=[rule(abusive_post.brand)],
+                         explanation="Doch eine Beleidigung.", legal_ground="§ 185 StGB")  # fmt: skip
+    html = client.get(public_url("log", abusive_post.brand)).content.decode()
+    assert "Idioten" not in html
+    assert "the post was hidden or removed later" in html
+    assert "illegal content (§ 185 StGB)" in html and "Removed for legal reasons" in html

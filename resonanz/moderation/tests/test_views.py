@@ -73,3 +73,43 @@ def test_my_reports_shows_only_this_brand(client, brand, other_brand, member):
     client.force_login(member)
     html = client.get(reverse("moderation:my_reports", args=[brand.slug])).content.decode()
     assert "Fremdes Thema" not in html
+
+
+def test_member_reports_a_blog_comment_with_rule_and_criticism_and_sees_the_outcome(
+    client, brand, member, agent, moderator, manager
+):
+    from resonanz.accounts.tests.factories import UserFactory
+    from resonanz.blog.services import comment_on_article, create_article
+    from resonanz.moderation import services
+    from resonanz.moderation.tests.factories import rules_factory
+
+    version = rules_factory(brand, by=manager)
+    article = create_article(brand, title="Neuer Fahrplan", body="Ab Juni öfter.", by=agent, publish=True)
+    comment = comment_on_article(article, body="Typisch, wieder zu spät geplant.", by=UserFactory())
+    client.force_login(member)
+    form = client.get(report_url(brand, comment)).content.decode()
+    assert "§3 Privatsphäre" in form and 'name="criticism"' in form
+    third = version.rules.get(number=3)
+    response = client.post(
+        report_url(brand, comment),
+        {"reason": "other", "rule": third.pk, "note": "Off-Topic", "criticism": "on"},
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.post, report.rule, report.criticism) == (comment, third, True)
+    services.dismiss_reports(
+        comment, by=moderator, rules=[version.rules.get(number=1)], explanation="Kritik ist erlaubt."
+    )
+    html = client.get(reverse("moderation:my_reports", args=[brand.slug])).content.decode()
+    assert "Abgelehnt" in html  # the report's status
+    assert "§3 (v1) Privatsphäre" in html and "Meldungen zurückweisen" in html
+
+
+def test_a_rule_of_another_brand_is_refused_by_the_report_form(client, brand, other_brand, post, member):
+    from resonanz.moderation.tests.factories import rules_factory
+
+    foreign = rules_factory(other_brand).rules.first()
+    client.force_login(member)
+    response = client.post(report_url(brand, post), {"reason": "abuse", "rule": foreign.pk})
+    assert response.status_code == 200 and response.context["form"].errors["rule"]
+    assert not Report.objects.exists()
