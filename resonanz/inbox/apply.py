@@ -68,6 +68,8 @@ def apply_items(items: list[InboundItem], item_labels: list[dict[str, Any]]) -> 
         for item, post, labels in zip(items, posts, item_labels, strict=True)
         if (item.channel_id, post.external_id) not in known
     ]
+    # Sources often list newest first (Mastodon, X archives): thread and measure in time order.
+    fresh.sort(key=lambda entry: entry[1].created_at)
     keys = _conversation_keys([(item.channel_id, post) for item, post, _ in fresh])
     conversations = _load_conversations(set(zip([i.channel_id for i, _, _ in fresh], keys, strict=True)))
     batch = Batch(targets=routing.load_targets({item.channel.brand_id for item in items}))
@@ -178,7 +180,8 @@ def _on_customer_message(
 ) -> None:
     decided = routing.route(labels)
     is_first = conversation.first_customer_at is None and conversation.status == Status.NEW
-    if conversation.status in (Status.ANSWERED, Status.CLOSED):
+    late = conversation.first_response_at is not None and post.created_at <= conversation.first_response_at
+    if conversation.status in (Status.ANSWERED, Status.CLOSED) and not late:
         # A new measurement cycle: KPIs see the reopening, not one inflated response time.
         batch.event(
             conversation, ConversationEvent.Kind.REOPENED, post.created_at, previous=conversation.status
@@ -201,7 +204,8 @@ def _on_customer_message(
         start=conversation.first_customer_at,
     )
     conversation.needs_moderation = conversation.needs_moderation or decided.needs_moderation
-    _summarise(conversation, post, labels, decided.reason)
+    if post.created_at >= conversation.last_activity_at:  # the list shows the latest message's labels
+        _summarise(conversation, post, labels, decided.reason)
 
 
 def _summarise(conversation: Conversation, post: IncomingPost, labels: dict[str, Any], reason: str) -> None:

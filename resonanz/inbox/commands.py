@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from resonanz.sources.models import Channel
 
 
 def _setup() -> None:
@@ -13,8 +17,9 @@ def _setup() -> None:
     setup_django()
 
 
-def _channel(args: argparse.Namespace) -> object:
-    """``--channel`` by id, uuid or name (within ``--brand``); with ``--brand`` a missing name is created."""
+def _channel(args: argparse.Namespace) -> Channel | None:
+    """``--channel`` by id, uuid or name (within ``--brand``); with ``--brand`` a missing name is created
+    (not in a dry run, which stores nothing: then None, and every post counts as new)."""
     from resonanz.accounts.selectors import get_brand
     from resonanz.core.errors import NotFound
     from resonanz.sources.models import Channel, ChannelKind
@@ -26,6 +31,8 @@ def _channel(args: argparse.Namespace) -> object:
     except NotFound:
         if brand is None:
             raise
+        if args.dry_run:
+            return None
         name = args.channel or "Import"
         return Channel.objects.create(
             brand=brand, kind=ChannelKind.IMPORT, name=name, config={"format": args.format}

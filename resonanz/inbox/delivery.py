@@ -34,6 +34,8 @@ def deliver_reply(reply_id: int) -> OutgoingReply | None:
         subject=conversation.subject,
     )
     try:
+        if not conversation.channel.enabled:
+            raise DeliveryError(f"the channel {conversation.channel.name} is switched off", permanent=True)
         send = connector_for(conversation.channel).reply()
         external_id = send(conversation.channel, channel_secrets(conversation.channel), target, message.text)
     except (DeliveryError, CredentialError) as exc:

@@ -39,7 +39,7 @@ class ImportSummary:
 
 
 def import_file(
-    channel: object,
+    channel: Channel | None,
     path: Path,
     *,
     format: str = "",
@@ -49,8 +49,12 @@ def import_file(
     process: bool = True,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """``process``: process the staged posts now (the CLI, with progress); else a worker does it."""
-    assert isinstance(channel, Channel)
+    """``process``: process the staged posts now (the CLI, with progress); else a worker does it.
+
+    ``channel`` None only for a dry run into a channel that does not exist yet.
+    """
+    if channel is None and not dry_run:
+        raise ValueError("import_file needs a channel unless dry_run")
     parsed = parse_file(path, format=format, mapping=mapping, encoding=encoding)
     summary = ImportSummary(read=parsed.read, rejected=parsed.rejected, dry_run=dry_run)
     posts = parsed.posts
@@ -60,10 +64,13 @@ def import_file(
             InboundItem.objects.filter(channel=channel, external_id__in=list(ids)).values_list(
                 "external_id", flat=True
             )
+            if channel is not None
+            else []
         )
         summary.new = len(ids - known)
         summary.duplicates = len(posts) - summary.new
         return summary
+    assert channel is not None
     staged = StageResult()
     for start in range(0, len(posts), STAGE_BATCH):
         staged.add(stage_batch(channel, posts[start : start + STAGE_BATCH], enqueue=not process))

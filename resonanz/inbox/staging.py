@@ -40,7 +40,8 @@ def _chunks(posts: Iterable[IncomingPost], size: int) -> Iterator[list[IncomingP
 def stage_batch(channel: Channel, posts: list[IncomingPost], *, enqueue: bool = True) -> StageResult:
     """Store one batch atomically; ids seen before (or twice in the batch) count as duplicates."""
     unique: dict[str, IncomingPost] = {}
-    for post in posts:
+    # In time order, so that staging order (which workers follow) is the order things happened.
+    for post in sorted(posts, key=lambda p: p.created_at):
         unique.setdefault(post.external_id, post)
     with transaction.atomic():
         known = set(

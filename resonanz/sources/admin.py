@@ -93,7 +93,9 @@ class ChannelAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "kind":
+        if field is None:
+            return field
+        if db_field.name == "kind" and isinstance(field, forms.ChoiceField):
             field.choices = [(k, v) for k, v in ChannelKind.choices if k != ChannelKind.COMMUNITY]
         if db_field.name == "config":
             allowed = {kind: list(c.config_fields) for kind, c in CONNECTORS.items() if c.config_fields}

@@ -2,7 +2,8 @@
 
 Community answers are written synchronously as the agent's forum reply (and the post's id recorded on
 the message in the same transaction); network answers are queued and sent by a task with retries;
-channels without a way back (feeds, imports) mark the conversation as answered elsewhere.
+channels without a way back (feeds, imports) or switched off record the answer and mark the conversation
+as answered (the agent answers elsewhere).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from resonanz.inbox.models import (
 )
 from resonanz.inbox.permissions import check_agent
 from resonanz.sources.connectors import connector_for
-from resonanz.sources.models import ChannelKind
+from resonanz.sources.models import Channel, ChannelKind
 
 MAX_REPLY_CHARS = 10_000
 
@@ -41,6 +42,11 @@ def _clean(text: str) -> str:
             {"text": _("The answer is too long (at most %(n)s characters).") % {"n": MAX_REPLY_CHARS}}
         )
     return text
+
+
+def can_send(channel: Channel) -> bool:
+    """Answers go out through the channel: it must support replies and be switched on."""
+    return connector_for(channel).can_reply and channel.enabled
 
 
 @transaction.atomic
@@ -70,7 +76,7 @@ def reply_to_conversation(conversation: Conversation, *, text: str, by: AnyUser)
         OutgoingReply.objects.create(
             message=message, status=DeliveryStatus.SENT, attempts=1, sent_at=timezone.now()
         )
-    elif connector_for(channel).can_reply:
+    elif can_send(channel):
         reply = OutgoingReply.objects.create(message=message)
         from resonanz.inbox.tasks import deliver_reply_task
 

@@ -17,7 +17,7 @@ from resonanz.inbox.delivery import retry_reply
 from resonanz.inbox.explain import explanations_for
 from resonanz.inbox.forms import FilterForm, NoteForm, ReplyForm
 from resonanz.inbox.models import Status
-from resonanz.sources.connectors import connector_for
+from resonanz.inbox.services.replies import can_send
 from resonanz.sources.selectors import list_channels
 
 PER_PAGE = 30
@@ -66,7 +66,7 @@ def _conversation_page(
         "reply_form": reply_form or ReplyForm(),
         "note_form": NoteForm(),
         "statuses": Status.choices,
-        "can_send": connector_for(conversation.channel).can_reply,
+        "can_send": can_send(conversation.channel),
     }
     return render(request, "inbox/conversation.html", context, status=status)
 

@@ -31,18 +31,21 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ImportFormatError(f"{path.name}: {size} bytes is larger than the limit of {MAX_FILE_BYTES}")
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), path.name, encoding=encoding)
+
+
+def decode_text(data: bytes, name: str, *, encoding: str = "utf-8") -> str:
     try:
         codecs.lookup(encoding)
     except LookupError as exc:
-        raise ImportFormatError(f"{path.name}: unknown encoding {encoding!r} (e.g. utf-8, cp1252)") from exc
+        raise ImportFormatError(f"{name}: unknown encoding {encoding!r} (e.g. utf-8, cp1252)") from exc
     try:
         return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ImportFormatError(
-            f"{path.name}: line {line}, column {column}: not valid {encoding} "
+            f"{name}: line {line}, column {column}: not valid {encoding} "
             f"(byte 0x{data[exc.start]:02x}); "
             "save the file as UTF-8 or pass --encoding (e.g. cp1252)"
         ) from exc

@@ -11,7 +11,11 @@ FORMATS = ("csv", "facebook", "x-archive")
 
 
 def detect_format(path: Path) -> str:
-    head = path.open("rb").read(256).lstrip(b"\xef\xbb\xbf").lstrip()
+    with path.open("rb") as handle:
+        head = handle.read(256)
+    if head.startswith(b"PK\x03\x04"):  # a ZIP: the X archive as downloaded
+        return "x-archive"
+    head = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if head.startswith(b"window.YTD") or path.name.endswith(".js"):
         return "x-archive"
     if head[:1] in (b"{", b"["):

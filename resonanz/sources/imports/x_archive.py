@@ -1,24 +1,51 @@
-"""X (Twitter) archive ``data/tweets.js``: ``window.YTD.tweets.part0 = [ {"tweet": {…}}, … ]``.
+"""X (Twitter) archive: the ZIP as downloaded, or its ``data/tweets.js`` / ``data/direct-messages.js``.
 
-Everything up to the first ``=`` is JavaScript, the rest a JSON array. Items are parsed one by one so a
-rejected tweet is reported with its line number in the file.
+Each ``.js`` file is a JavaScript assignment (``window.YTD.tweets.part0 = [ … ]``): everything up to the
+first ``=`` is dropped, the rest is a JSON array, read item by item so a rejected item is reported with
+its line number. Whose archive it is comes from ``data/account.js``:
+
+- ``tweets.js`` holds the account's *own* tweets: its replies are the brand's answers (outgoing, threaded
+  under the customer's tweet); its other tweets are broadcasts, not dialogue, and are skipped.
+- ``direct-messages.js`` holds whole DM conversations with both sides: the customer service part.
 """
 
 from __future__ import annotations
 
 import json
+import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from resonanz.sources.imports.base import ImportFormatError, ParsedFile, line_of, read_text
-from resonanz.sources.incoming import IncomingError, make_post
+from resonanz.sources.imports.base import (
+    MAX_FILE_BYTES,
+    ImportFormatError,
+    ParsedFile,
+    decode_text,
+    line_of,
+    read_text,
+)
+from resonanz.sources.incoming import IncomingError, IncomingPost, make_post
 
 X_TIME = "%a %b %d %H:%M:%S %z %Y"
+TWEET_FILES = ("tweets.js", "tweet.js")  # "tweet.js" in archives before 2022
+DM_FILES = ("direct-messages.js", "direct-messages-group.js")
 
 
-def _array_items(text: str, start: int, name: str) -> list[tuple[int, Any]]:
-    """(offset, value) for each element of the JSON array starting at ``start``."""
+@dataclass(frozen=True)
+class Account:
+    account_id: str = ""
+    username: str = ""
+    display_name: str = ""
+
+
+def _array_items(text: str, name: str) -> list[tuple[int, Any]]:
+    """(offset, value) for each element of the JSON array after the assignment."""
+    equals = text.find("=")
+    start = text.find("[", equals + 1 if equals >= 0 else 0)
+    if start < 0 or (equals >= 0 and text[equals + 1 : start].strip()):
+        raise ImportFormatError(f"{name}: line 1: not an X archive file (expected `window.YTD.… = [`)")
     decoder = json.JSONDecoder()
     items: list[tuple[int, Any]] = []
     pos = start + 1
@@ -39,40 +66,156 @@ def _array_items(text: str, start: int, name: str) -> list[tuple[int, Any]]:
         ) from exc
 
 
-def parse(path: Path, *, encoding: str = "utf-8") -> ParsedFile:
-    text = read_text(path, encoding=encoding)
-    equals = text.find("=")
-    start = text.find("[", equals + 1 if equals >= 0 else 0)
-    if start < 0 or (equals >= 0 and text[equals + 1 : start].strip()):
-        raise ImportFormatError(
-            f"{path.name}: line 1: not an X archive (expected `window.YTD.tweets.part0 = [`)"
-        )
-    result = ParsedFile()
-    for offset, value in _array_items(text, start, path.name):
-        where = f"{path.name}: line {line_of(text, offset)}"
+def parse_account(text: str, name: str) -> Account:
+    for _offset, value in _array_items(text, name):
+        account = value.get("account") if isinstance(value, dict) else None
+        if isinstance(account, dict):
+            return Account(
+                account_id=str(account.get("accountId") or ""),
+                username=str(account.get("username") or ""),
+                display_name=str(account.get("accountDisplayName") or ""),
+            )
+    raise ImportFormatError(f"{name}: no account in the file")
+
+
+def parse_tweets(text: str, name: str, account: Account, result: ParsedFile) -> None:
+    for offset, value in _array_items(text, name):
+        where = f"{name}: line {line_of(text, offset)}"
         try:
-            result.posts.append(_tweet(value, where))
+            post = _tweet(value, where, account)
         except IncomingError as exc:
             result.rejected.append((where, exc.reason))
-    return result
+            continue
+        if post is None:
+            result.rejected.append((where, "not a reply: the account's own post, no dialogue"))
+        else:
+            result.posts.append(post)
 
 
-def _tweet(value: Any, where: str) -> Any:
+def _tweet(value: Any, where: str, account: Account) -> IncomingPost | None:
     tweet = value.get("tweet", value) if isinstance(value, dict) else None
     if not isinstance(tweet, dict):
         raise IncomingError("not a tweet object", where=where)
+    parent = str(tweet.get("in_reply_to_status_id_str") or "")
+    if not parent:
+        return None
     try:
         created = datetime.strptime(str(tweet.get("created_at", "")), X_TIME)
     except ValueError as exc:
         raise IncomingError(f"unreadable created_at {tweet.get('created_at')!r}", where=where) from exc
     tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
+    user = account.username
     return make_post(
         where=where,
         external_id=f"tweet:{tweet_id}" if tweet_id else "",
         text=tweet.get("full_text") or tweet.get("text"),
         created_at=created,
-        in_reply_to=f"tweet:{tweet['in_reply_to_status_id_str']}"
-        if tweet.get("in_reply_to_status_id_str")
-        else "",
-        author_handle=str(tweet.get("user_screen_name") or ""),
+        in_reply_to=f"tweet:{parent}",
+        author_handle=user,
+        author_name=account.display_name or user,
+        url=f"https://x.com/{user}/status/{tweet_id}" if user and tweet_id else "",
+        language_hint=str(tweet.get("lang") or ""),
+        from_brand=True,
     )
+
+
+def _dm_owner(items: list[tuple[int, Any]], account: Account, name: str) -> str:
+    """The archive owner's id: from account.js, else the one id every conversation has in common."""
+    if account.account_id:
+        return account.account_id
+    common: set[str] | None = None
+    for _offset, value in items:
+        conversation = (value or {}).get("dmConversation") if isinstance(value, dict) else None
+        ids = set(str((conversation or {}).get("conversationId", "")).split("-")) - {""}
+        common = ids if common is None else common & ids
+    if common is not None and len(common) == 1:
+        return common.pop()
+    raise ImportFormatError(
+        f"{name}: cannot tell which account is yours; import the archive ZIP or put its account.js "
+        "next to the file"
+    )
+
+
+def parse_direct_messages(text: str, name: str, account: Account, result: ParsedFile) -> None:
+    items = _array_items(text, name)
+    owner = _dm_owner(items, account, name)
+    for offset, value in items:
+        where = f"{name}: line {line_of(text, offset)}"
+        conversation = value.get("dmConversation") if isinstance(value, dict) else None
+        if not isinstance(conversation, dict):
+            result.rejected.append((where, "not a dmConversation object"))
+            continue
+        key = str(conversation.get("conversationId") or "")
+        for index, entry in enumerate(conversation.get("messages") or []):
+            message = entry.get("messageCreate") if isinstance(entry, dict) else None
+            if not isinstance(message, dict):
+                continue  # joins, leaves, renames of group conversations: no text
+            spot = f"{where} message {index + 1}"
+            try:
+                result.posts.append(_dm(message, spot, key, owner, account))
+            except IncomingError as exc:
+                result.rejected.append((spot, exc.reason))
+
+
+def _dm(message: dict[str, Any], where: str, key: str, owner: str, account: Account) -> IncomingPost:
+    created_at = str(message.get("createdAt") or "")
+    try:
+        created = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise IncomingError(f"unreadable createdAt {created_at!r}", where=where) from exc
+    sender = str(message.get("senderId") or "")
+    mine = sender == owner
+    return make_post(
+        where=where,
+        external_id=f"dm:{message.get('id')}" if message.get("id") else "",
+        text=message.get("text"),
+        created_at=created,
+        thread_key=f"dm:{key}" if key else "",
+        author_handle=account.username if mine and account.username else sender,
+        author_name=account.display_name if mine else "",
+        from_brand=mine,
+    )
+
+
+def parse(path: Path, *, encoding: str = "utf-8") -> ParsedFile:
+    """A ZIP archive, a tweets.js or a direct-messages.js (with account.js next to it, if there)."""
+    if zipfile.is_zipfile(path):
+        return _parse_zip(path, encoding=encoding)
+    text = read_text(path, encoding=encoding)
+    sibling = path.with_name("account.js")
+    account = parse_account(read_text(sibling), sibling.name) if sibling.is_file() else Account()
+    result = ParsedFile()
+    if "direct_messages" in text[:200] or path.name.startswith("direct-message"):
+        parse_direct_messages(text, path.name, account, result)
+    else:
+        parse_tweets(text, path.name, account, result)
+    return result
+
+
+def _parse_zip(path: Path, *, encoding: str) -> ParsedFile:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise ImportFormatError(f"{path.name}: broken ZIP file: {exc}") from exc
+    with archive:
+        members = {Path(info.filename).name: info for info in archive.infolist() if not info.is_dir()}
+        total = sum(info.file_size for name, info in members.items() if name.endswith(".js"))
+        if total > MAX_FILE_BYTES:
+            raise ImportFormatError(f"{path.name}: {total} bytes unpacked, more than {MAX_FILE_BYTES}")
+
+        def text_of(name: str) -> str:
+            return decode_text(archive.read(members[name]), f"{path.name}/{name}", encoding=encoding)
+
+        account = parse_account(text_of("account.js"), "account.js") if "account.js" in members else Account()
+        result = ParsedFile()
+        found = False
+        for name in sorted(members):
+            if name in TWEET_FILES or (name.startswith("tweets-part") and name.endswith(".js")):
+                parse_tweets(text_of(name), f"{path.name}/{name}", account, result)
+                found = True
+            elif name in DM_FILES or (name.startswith("direct-messages-part") and name.endswith(".js")):
+                parse_direct_messages(text_of(name), f"{path.name}/{name}", account, result)
+                found = True
+        if not found:
+            raise ImportFormatError(f"{path.name}: no tweets.js or direct-messages.js in the archive")
+        return result

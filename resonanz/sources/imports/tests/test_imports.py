@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from resonanz.inbox.tests.factories import channel_factory
 from resonanz.sources.imports.base import ImportFormatError
 from resonanz.sources.imports.csv_format import parse_mapping
 from resonanz.sources.imports.facebook import repair_mojibake
+from resonanz.sources.models import Channel
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 pytestmark = pytest.mark.django_db
@@ -52,12 +54,56 @@ def test_facebook_export_repairs_mojibake(brand):
     assert repair_mojibake("schön") == "schön"  # proper text stays as it is
 
 
-def test_x_archive_threads_replies_and_names_the_line_of_a_bad_tweet(brand):
+X_DATA = FIXTURES / "x-archive" / "data"
+
+
+def test_x_tweets_are_the_brands_answers_and_broadcasts_are_skipped(brand):
     channel = channel_factory(brand)
-    summary = import_file(channel, FIXTURES / "tweets.js")
-    assert summary.new == 2
-    assert summary.rejected == [("tweets.js: line 18", "unreadable created_at 'kein Datum'")]
-    assert Conversation.objects.get().message_count == 2
+    summary = import_file(channel, X_DATA / "tweets.js")
+    assert summary.new == 1
+    assert summary.rejected == [
+        ("tweets.js: line 53", "not a reply: the account's own post, no dialogue"),
+        ("tweets.js: line 86", "unreadable created_at 'kein Datum'"),
+    ]
+    message = Message.objects.get()
+    assert message.direction == "out" and message.author_handle == "ElbtalBahn"  # from account.js
+    assert message.in_reply_to == "tweet:1853000000000000010"
+    assert message.url == "https://x.com/ElbtalBahn/status/1853000000000000011"
+
+
+def test_x_direct_messages_are_whole_conversations(brand):
+    channel = channel_factory(brand)
+    summary = import_file(channel, X_DATA / "direct-messages.js")
+    assert summary.new == 3
+    assert summary.rejected == [("direct-messages.js: line 35 message 1", "empty text")]
+    refund = Conversation.objects.get(thread_key="dm:1480000000000000001-1500000000000000077")
+    assert refund.message_count == 2 and refund.status == "answered"
+    assert refund.first_response_at is not None
+    toilet = Conversation.objects.get(thread_key="dm:1480000000000000001-1500000000000000099")
+    assert toilet.status == "new" and toilet.customer_handle == "1500000000000000099"
+
+
+def test_x_archive_zip_as_downloaded(brand, tmp_path):
+    archive = tmp_path / "twitter-2026-11-05-0a1b2c.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for path in X_DATA.iterdir():
+            handle.write(path, f"data/{path.name}")
+        handle.writestr("Your archive.html", "<html></html>")
+    channel = channel_factory(brand)
+    summary = import_file(channel, archive)
+    assert (summary.read, summary.new) == (7, 4)
+    assert Conversation.objects.count() == 3
+    assert import_file(channel, archive).new == 0
+
+
+def test_x_dms_without_account_name_the_problem(brand, tmp_path):
+    lone = tmp_path / "direct-messages.js"
+    text = (X_DATA / "direct-messages.js").read_text()
+    # one conversation only: the owner's id cannot be inferred from what the conversations share
+    lone.write_text(text[: text.index('  {\n    "dmConversation"', 200)].rstrip().rstrip(",") + "\n]\n")
+    with pytest.raises(ImportFormatError, match="cannot tell which account is yours"):
+        import_file(channel_factory(brand), lone)
+    assert not InboundItem.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -100,5 +146,6 @@ def test_cli_import_dry_run_and_exit_codes(brand, capsys, settings):
     assert "dry run: would import: read 5, new 3, duplicates 0, rejected 2" in out.out
     assert "generic.csv: line 4: empty text" in out.err
     assert not InboundItem.objects.exists()
+    assert not Channel.objects.filter(name="Export").exists()  # a dry run stores nothing, not even that
     assert main(["import", str(FIXTURES / "broken.json"), "--brand", brand.slug]) == 1
     assert "nothing was stored" in capsys.readouterr().err
