@@ -14,6 +14,7 @@ at their time (the demo addresses are ``.invalid`` anyway).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from django.db.models import F
 
 from resonanz.accounts.models import Brand, Role, User
 from resonanz.community.models import Post
+from resonanz.core.errors import DomainError
 from resonanz.moderation import clock, selectors, services
 from resonanz.moderation.models import (
     Appeal,
@@ -36,6 +38,7 @@ from resonanz.moderation.models import (
     dsa,
 )
 
+log = logging.getLogger(__name__)
 SAFETY = timedelta(minutes=4)  # every step lies at least this far before ``now``
 MINUTE, H, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 Rules = list[tuple[str, str]]
@@ -89,6 +92,7 @@ class Seeder:
     steps: list[Step] = field(default_factory=list)
     done: dict[str, Any] = field(default_factory=dict)  # what earlier steps of a story produced
     skipped: int = 0
+    stories: int = 0
 
     # --- lookups ---------------------------------------------------------------------------------
     def user(self, name: str) -> User:
@@ -103,19 +107,30 @@ class Seeder:
     # --- building the plan -----------------------------------------------------------------------
     def story(self, build: Callable[[], Plan]) -> None:
         """Add one story's steps; a story whose post or people are missing is skipped as a whole."""
+        self.stories += 1
         try:
             steps = build()
         except (Post.DoesNotExist, User.DoesNotExist, Report.DoesNotExist):
             self.skipped += 1
             return
-        number = len({step.order[0] for step in self.steps})
         for index, (moment, run) in enumerate(steps):
-            self.steps.append(Step(self.clamp(moment), (number, index), run))
+            self.steps.append(Step(self.clamp(moment), (self.stories, index), run))
 
     def run(self) -> None:
+        """Every step in time order. A step the services refuse (the data differs from the demo texts,
+        e.g. posts classified before) ends its story there; what it wrote before stays consistent."""
+        failed: set[int] = set()
         for step in sorted(self.steps, key=lambda s: (s.at, s.order)):
-            with clock.at(step.at):
-                step.run()
+            if step.order[0] in failed:
+                continue
+            try:
+                with clock.at(step.at):
+                    step.run()
+            except DomainError as exc:
+                log.warning("demo moderation of %s: story %s stopped: %s", self.brand.slug, step.order[0],
+                            exc)  # fmt: skip
+                failed.add(step.order[0])
+        self.skipped += len(failed)
 
     # --- what a step does, through the services ----------------------------------------------------
     def rules(self, rules: Rules, *, by: str, note: str) -> Callable[[], None]:
@@ -139,7 +154,8 @@ class Seeder:
 
     def act(self, key: str, post: Post, *, action: str, by: str, rules: list[int], explanation: str,
             second: str = "", **extra: Any) -> Callable[[], None]:  # fmt: skip
-        """A moderator's decision; ``second`` approves it at once if the criticism guard holds it."""
+        """A moderator's decision; ``second`` approves it at once if the criticism guard holds it (the
+        demo's abusive posts are not criticism, but a reporter or an earlier classification may say so)."""
 
         def run() -> None:
             version = selectors.get_current_rules(self.brand)
@@ -183,7 +199,7 @@ def threat(s: Seeder) -> Plan:
     post = s.post("maik77", "Wenn mich dieser Zugbegleiter")
     report = loader_report(post, "mia")
     return [(report.created_at + 2 * H, s.act(
-        "threat", post, action="remove", by="mo", rules=[1],
+        "threat", post, action="remove", by="mo", second="admin", rules=[1],
         explanation="Der Beitrag beschimpft einen Zugbegleiter („Penner“) und droht ihm Schläge an. "
         "Das verstößt gegen §1 der Hausregeln und ist als Beleidigung strafbar.",
         legal_ground="§ 185 StGB (Beleidigung)", category=dsa.StatementCategory.ILLEGAL_OR_HARMFUL_SPEECH,
@@ -197,7 +213,7 @@ def insult(s: Seeder) -> Plan:
             "insult-report", post, by="lena_liest", reason="abuse", rule=1,
             note="Das ist ein persönlicher Angriff auf mich.")),
         (post.created_at + 5 * H, s.act(
-            "insult", post, action="hide", by="mo", rules=[1],
+            "insult", post, action="hide", by="mo", second="admin", rules=[1],
             explanation="Persönlicher Angriff auf ein anderes Mitglied („erbärmliche Heulsuse“). "
             "Deine Meinung zum Ton im Forum kannst du gern sachlich schreiben.")),
     ]  # fmt: skip
@@ -208,7 +224,7 @@ def upheld(s: Seeder) -> Plan:
     report = loader_report(post, "heike.w")
     decided = report.created_at + 3 * H
     return [
-        (decided, s.act("upheld", post, action="remove", by="mo", rules=[1],
+        (decided, s.act("upheld", post, action="remove", by="mo", second="admin", rules=[1],
             explanation="Beschimpfung einer Mitarbeiterin („dumme Kuh“, „blöde Schnepfe“). Beschwerden "
             "über unser Personal nehmen wir ernst – bitte sachlich.")),
         (decided + 20 * H, s.appeal("upheld", by="sachsenkind", text="Ich war an dem Morgen wirklich "
@@ -253,7 +269,7 @@ def reversed_spam(s: Seeder) -> Plan:
     return [
         (start + 5 * H, s.report("spam-report", post, by="rentner_klaus", reason="spam",
             note="Schleichwerbung für Porzellan?")),
-        (start + 7 * H, s.act("spam", post, action="spam", by="mo", rules=[3],
+        (start + 7 * H, s.act("spam", post, action="spam", by="mo", second="admin", rules=[3],
             explanation="Der Beitrag wirbt für den Kauf von Porzellantassen; Werbung ist nach §3 nicht "
             "erlaubt.")),
         (start + 13 * H, s.appeal("spam", by="kathrin.meissen", text="Ich habe mit dem Weihnachtsmarkt "
@@ -269,9 +285,9 @@ def restricted(s: Seeder) -> Plan:
     post = s.post("maik77", "@tobi.pirna halt einfach")
     decided = loader_report(post, "tobi.pirna").created_at + 90 * MINUTE
     return [
-        (decided, s.act("fresse", post, action="remove", by="mo", rules=[1],
+        (decided, s.act("fresse", post, action="remove", by="mo", second="admin", rules=[1],
             explanation="Beleidigung eines anderen Mitglieds („halt einfach die Fresse“, „Schleimer“).")),
-        (decided + 5 * MINUTE, s.act("restrict", post, action="restrict", by="mo",
+        (decided + 5 * MINUTE, s.act("restrict", post, action="restrict", by="mo", second="admin",
             rules=[1], restrict_days=7, explanation="Der dritte beleidigende Beitrag innerhalb eines "
             "Monats, trotz Hinweisen. Sieben Tage lang kannst du nicht schreiben; lesen geht weiter.")),
     ]  # fmt: skip
