@@ -19,7 +19,7 @@ from resonanz.alerts import detector
 from resonanz.alerts.models import Alert, AlertSettings, Baseline
 from resonanz.inbox.models import Direction, Message
 from resonanz.insights.facts import topics_of
-from resonanz.insights.models import HourlyCount, WindowCount
+from resonanz.insights.models import DailyCount, Grain, WindowCount
 from resonanz.insights.rollup import window_of
 
 HISTORY_WEEKS = 8
@@ -98,9 +98,14 @@ def surge_evidence(brand: Brand, start: datetime, end: datetime) -> tuple[list[d
         .values_list("id", "labels")[:500]
     )
     surge: Counter[str] = Counter(t for _pk, labels in negative for t in topics_of(labels or {}))
+    today = start.astimezone(zoneinfo.ZoneInfo(brand.timezone)).date()
     usual = dict(
-        HourlyCount.objects.filter(
-            brand=brand, metric="topic.negative", hour__gte=start - timedelta(weeks=4), hour__lt=start
+        DailyCount.objects.filter(
+            brand=brand,
+            grain=Grain.DAY,
+            metric="topic.negative",
+            day__gte=today - timedelta(weeks=4),
+            day__lt=today,
         )
         .values_list("key")
         .annotate(n=Sum("count"))

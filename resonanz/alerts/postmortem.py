@@ -7,40 +7,49 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Sum
 from django.template.loader import render_to_string
 
 from resonanz.accounts.permissions import role_of
 from resonanz.alerts.models import Alert
+from resonanz.inbox.models import Direction, Message
+from resonanz.insights.facts import topics_of
 from resonanz.insights.kpis import response_figures
-from resonanz.insights.models import HourlyCount, ResponseFact
+from resonanz.insights.models import ResponseFact, WindowCount
 from resonanz.moderation.models import FreezeOverride, ModerationDecision
 
 LEAD_IN = timedelta(hours=2)  # show the calm before the surge too
+MAX_TOPIC_POSTS = 20_000  # the topics of a very long crisis are read from its first 20,000 negative posts
 
 
 def _volumes(alert: Alert, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    rows = HourlyCount.objects.filter(brand=alert.brand, metric="in", hour__gte=start, hour__lt=end)
+    """Incoming and negative posts per hour, from the 15-minute windows of the crisis detector."""
+    rows = WindowCount.objects.filter(brand=alert.brand, start__gte=start, start__lt=end)
     hours: dict[datetime, Counter[str]] = defaultdict(Counter)
-    for hour, key, n in (
-        rows.values_list("hour", "key").annotate(n=Sum("count")).values_list("hour", "key", "n")
-    ):
-        hours[hour][key] += n
+    for window, total, negative in rows.values_list("start", "total", "negative"):
+        hour = window.replace(minute=0, second=0, microsecond=0)
+        hours[hour]["total"] += total
+        hours[hour]["negative"] += negative
     return [
-        {"hour": h.isoformat(), "total": sum(c.values()), "negative": c["negative"]}
+        {"hour": h.isoformat(), "total": c["total"], "negative": c["negative"]}
         for h, c in sorted(hours.items())
     ]
 
 
 def _topics(alert: Alert, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    rows = (
-        HourlyCount.objects.filter(brand=alert.brand, metric="topic.negative", hour__gte=start, hour__lt=end)
-        .values_list("key")
-        .annotate(n=Sum("count"))
-        .order_by("-n")
-        .values_list("key", "n")[:10]
+    """The topics of the negative posts during the crisis (read from the posts themselves: exact times)."""
+    labels = (
+        Message.objects.filter(
+            conversation__brand=alert.brand,
+            direction=Direction.IN,
+            created_at__gte=start,
+            created_at__lt=end,
+            labels__sentiment="negative",
+        )
+        .order_by("created_at")
+        .values_list("labels", flat=True)[:MAX_TOPIC_POSTS]
     )
-    return [{"topic": key, "negative": n} for key, n in rows]
+    counts: Counter[str] = Counter(t for item in labels for t in topics_of(item or {}))
+    return [{"topic": key, "negative": n} for key, n in counts.most_common(10)]
 
 
 def _responses(alert: Alert, start: datetime, end: datetime) -> dict[str, Any]:

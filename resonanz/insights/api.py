@@ -30,6 +30,7 @@ ChartName = Literal[
     "criticism",
     "response_rate",
     "response_time",
+    "response_trend",
     "topics",
     "channels",
     "participants",
@@ -81,14 +82,17 @@ class KpisOut(Schema):
 
 
 class DatasetOut(Schema):
+    key: str
     label: str
     data: list[float | None]
+    drawn: bool
 
 
 class SeriesOut(Schema):
     chart: str
     title: str
     type: str
+    definition: str
     period: PeriodOut
     labels: list[str]
     datasets: list[DatasetOut]
@@ -153,5 +157,9 @@ def series(request: HttpRequest, brand_slug: BrandSlug, chart: ChartName, filter
         "type": built.kind,
         "period": _period(scope),
         "labels": built.labels,
-        "datasets": [{"label": d["label"], "data": d["data"]} for d in built.datasets],
+        "definition": str(built.definition),
+        "datasets": [
+            {"key": d["key"], "label": d["label"], "data": d["data"], "drawn": not d["table_only"]}
+            for d in built.datasets
+        ],
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -54,7 +53,8 @@ def _validate(values: dict[str, Any]) -> None:
 
 @transaction.atomic
 def update_insights_settings(brand: Brand, *, by: AnyUser, **values: Any) -> InsightsSettings:
-    """Managers change the settings; a change of business hours rebuilds the brand's response facts."""
+    """Managers change the settings. The rollup consumer notices changed business hours and recomputes
+    the brand's response times; it is queued right away instead of waiting for its next periodic run."""
     check_manager(by, brand)
     settings, _created = InsightsSettings.objects.select_for_update().get_or_create(brand=brand)
     merged = {name: values.get(name, getattr(settings, name)) for name in EDITABLE}
@@ -68,7 +68,7 @@ def update_insights_settings(brand: Brand, *, by: AnyUser, **values: Any) -> Ins
         setattr(settings, name, value)
     settings.save()
     if hours_changed:
-        from resonanz.insights.tasks import rebuild_rollups_task
+        from resonanz.insights.tasks import update_rollups_task
 
-        transaction.on_commit(partial(rebuild_rollups_task.enqueue, brand.pk))
+        transaction.on_commit(update_rollups_task.enqueue)
     return settings

@@ -10,6 +10,7 @@ arrive (incremental consumer vs rebuild) cannot change the result.
 
 from __future__ import annotations
 
+import bisect
 import math
 import zoneinfo
 from collections.abc import Iterable
@@ -20,8 +21,19 @@ from typing import Literal
 Kind = Literal["reopen", "in", "out"]
 # At the same instant a reopening comes first: the pipeline logs it with the customer message's time.
 _ORDER = {"reopen": 0, "in": 1, "out": 2}
-BIN_RATIO = 1.1  # log-spaced bins, 10 % wide: ~180 bins cover one second to one year
-MAX_BIN = 250
+_MIN, _HOUR, _DAY = 60, 3600, 86400
+# Upper bounds (seconds, inclusive) of the response-time classes that the rollups count: round values, so
+# that "answered within 2 hours" or "< 30 min" are read off the histogram exactly; 11-25 % wide between a
+# minute and three days, which keeps a quantile's class small enough to read exactly (see figures.py).
+EDGES: tuple[int, ...] = (
+    0, 10, 20, 30, 45, 60, 90, 120, 180, 240,
+    *range(5 * _MIN, 10 * _MIN, _MIN), 10 * _MIN, 12 * _MIN,
+    *range(15 * _MIN, 60 * _MIN, 5 * _MIN), 60 * _MIN, 75 * _MIN, 90 * _MIN, 105 * _MIN,
+    *range(2 * _HOUR, 4 * _HOUR, _HOUR // 2), *range(4 * _HOUR, 8 * _HOUR, _HOUR),
+    *range(8 * _HOUR, 24 * _HOUR, 2 * _HOUR), 24 * _HOUR, 30 * _HOUR, 36 * _HOUR, 48 * _HOUR,
+    60 * _HOUR, 72 * _HOUR, 4 * _DAY, 5 * _DAY, 6 * _DAY, 7 * _DAY, 10 * _DAY, 14 * _DAY, 21 * _DAY,
+    30 * _DAY,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,12 +94,17 @@ def cycles_of(items: Iterable[Item]) -> list[Cycle]:
 
 
 def bin_of(seconds: int | None) -> int | None:
-    """Histogram bin: 0 for under a second, then one bin per factor 1.1."""
+    """Histogram class of a response time: ``EDGES[k-1] < seconds <= EDGES[k]``; past 30 days the last."""
     if seconds is None:
         return None
-    if seconds < 1:
-        return 0
-    return min(MAX_BIN, int(math.log(seconds) / math.log(BIN_RATIO)) + 1)
+    return bisect.bisect_left(EDGES, max(0, seconds))
+
+
+def bin_bounds(index: int) -> tuple[float, float]:
+    """(exclusive lower, inclusive upper) seconds of a class; the last one is open-ended."""
+    lower = float(EDGES[index - 1]) if index > 0 else -1.0
+    upper = float(EDGES[index]) if index < len(EDGES) else math.inf
+    return lower, upper
 
 
 @dataclass(frozen=True)

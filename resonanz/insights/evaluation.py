@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.utils.functional import Promise
 
 from resonanz.accounts.models import Brand
-from resonanz.insights import figures
+from resonanz.insights import figures, response
 from resonanz.insights.brand_settings import settings_for
 from resonanz.insights.kpis import DEFINITIONS, ResponseFigures, Trend, on_track, rate, trend, trend_is_good
 from resonanz.insights.models import KPI, KpiPeriod
@@ -56,7 +56,7 @@ class Calculator:
     @property
     def response(self) -> ResponseFigures:
         if self._response is None:
-            self._response = figures.response(
+            self._response = response.response(
                 self.scope, business=self.business, within_seconds=self.within_seconds
             )
         return self._response

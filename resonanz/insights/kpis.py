@@ -208,6 +208,7 @@ class ResponseFigures:
     criticism_in_time: int
     turnaround_base: int
     turnaround_improved: int
+    approximate: bool = False  # a quantile or in-time count was interpolated inside a class (see response.py)
 
     @property
     def response_rate(self) -> float | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from resonanz.accounts.models import Brand
 from resonanz.moderation.periods import Period, parse_period
@@ -31,25 +32,43 @@ class Scope:
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.period.tz)
 
-    @property
+    @cached_property
     def days(self) -> list[date]:
         count = (self.period.end_day - self.period.first_day).days
         return [self.period.first_day + timedelta(days=n) for n in range(count)]
 
-    @property
+    @cached_property
     def weekly(self) -> bool:
         return len(self.days) > LONG_PERIOD_DAYS
 
     def bucket(self, moment: datetime) -> date:
         """The local day (or the Monday of the local week) a moment belongs to."""
-        day = moment.astimezone(self.zone).date()
+        return self.bucket_of(moment.astimezone(self.zone).date())
+
+    def bucket_of(self, day: date) -> date:
         return day - timedelta(days=day.weekday()) if self.weekly else day
 
-    @property
+    @cached_property
     def buckets(self) -> list[date]:
         if not self.weekly:
             return self.days
         return sorted({day - timedelta(days=day.weekday()) for day in self.days})
+
+    @cached_property
+    def units(self) -> list[tuple[str, date, date]]:
+        """The period as rollup rows to read: (grain, first, end) — whole local months as month rows,
+        the days before the first and after the last whole month as day rows."""
+        first, end = self.period.first_day, self.period.end_day
+        month = first if first.day == 1 else _next_month(first)
+        last_month = end.replace(day=1)
+        if month >= last_month:
+            return [("d", first, end)] if first < end else []
+        out = [("m", month, last_month)]
+        if first < month:
+            out.insert(0, ("d", first, month))
+        if last_month < end:
+            out.append(("d", last_month, end))
+        return out
 
     def previous(self) -> Scope:
         """The period of the same length right before this one (for trends)."""
@@ -60,6 +79,10 @@ class Scope:
             self,
             period=Period(label=label, first_day=first, end_day=self.period.first_day, tz=self.period.tz),
         )
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def last_days(brand: Brand, days: int, *, today: date | None = None) -> str:

@@ -1,11 +1,15 @@
 """Insights data: the brand's strategy (goals, target groups, KPIs), its settings, and the rollups."""
 
 from resonanz.insights.models.rollups import (
-    HourlyCount,
+    ANY_CHANNEL,
+    DailyCount,
+    Grain,
     Participant,
-    ParticipantDay,
+    ParticipantSketch,
+    ResponseBin,
     ResponseFact,
     RollupCursor,
+    RollupState,
     WindowCount,
 )
 from resonanz.insights.models.strategy import (
@@ -20,18 +24,22 @@ from resonanz.insights.models.strategy import (
 )
 
 __all__ = [
+    "ANY_CHANNEL",
     "KPI",
+    "DailyCount",
     "Goal",
-    "HourlyCount",
+    "Grain",
     "InsightsSettings",
     "KpiPeriod",
     "Metric",
     "Participant",
-    "ParticipantDay",
+    "ParticipantSketch",
     "ReportDelivery",
     "ReportFrequency",
+    "ResponseBin",
     "ResponseFact",
     "RollupCursor",
+    "RollupState",
     "TargetGroup",
     "WindowCount",
 ]

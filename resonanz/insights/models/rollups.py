@@ -1,6 +1,8 @@
 """Rollups: pre-aggregated figures so that dashboards never scan raw posts.
 
 Written only by ``resonanz.insights.rollup`` (incrementally from a cursor, or rebuilt from scratch).
+Counts are kept per *local* day of the brand (its time zone decides what a day is) and, as a second
+grain, per local month, so that a year is read as twelve month rows plus the days at its edges.
 Channel and conversation ids are plain integers, not foreign keys: rollups are derived data, rebuilt
 when their sources change, and must stay cheap to bulk-write at millions of rows.
 """
@@ -11,30 +13,62 @@ from django.db import models
 
 from resonanz.accounts.models import Brand
 
+ANY_CHANNEL = 0  # channel_id of the counts and first sightings that are over all channels
 
-class HourlyCount(models.Model):
-    """A count per brand, UTC hour, channel, metric and key (e.g. metric ``in``, key ``negative``).
 
-    Local days are sums of the hourly buckets that fall into them, so the brand's time zone decides the
-    day without storing one row per time zone.
-    """
+class Grain(models.TextChoices):
+    DAY = "d", "day"
+    MONTH = "m", "month"  # ``day`` is the first of the month
+
+
+class DailyCount(models.Model):
+    """A count per brand, grain, local day, channel, metric and key (e.g. metric ``in``, key ``negative``)."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    grain = models.CharField(max_length=1, choices=Grain.choices)
     metric = models.CharField(max_length=24)
-    hour = models.DateTimeField()
-    channel_id = models.BigIntegerField()
+    day = models.DateField()
+    channel_id = models.BigIntegerField()  # 0: counted over all channels (first contact with the brand)
     key = models.CharField(max_length=100, blank=True, default="")
     count = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["brand", "metric", "hour", "channel_id", "key"], name="insights_hourly_unique"
+                fields=["brand", "grain", "metric", "day", "channel_id", "key"], name="insights_daily_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.brand_id} {self.metric}:{self.key} {self.hour:%Y-%m-%d %H} = {self.count}"
+        return f"{self.brand_id} {self.metric}:{self.key} {self.grain}{self.day} = {self.count}"
+
+
+class ResponseBin(models.Model):
+    """Answered measurement cycles per local day/month, channel, topic ('' = all) and response-time class.
+
+    The class (``cycles.EDGES``) is the one of the brand's active measure: business hours if switched
+    on, else wall-clock time. A quantile is located here and read exactly from ``ResponseFact``.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    topic = models.CharField(max_length=100, blank=True, default="")
+    day = models.DateField()
+    channel_id = models.BigIntegerField()
+    bin = models.SmallIntegerField()
+    criticism = models.BooleanField(default=False)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "grain", "topic", "day", "channel_id", "bin", "criticism"],
+                name="insights_bin_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand_id} {self.grain}{self.day} bin {self.bin} = {self.count}"
 
 
 class WindowCount(models.Model):
@@ -53,10 +87,9 @@ class WindowCount(models.Model):
 
 
 class ResponseFact(models.Model):
-    """One measurement cycle of a conversation (see kpis.py): when it started and when a human answered.
+    """One measurement cycle of a conversation (see cycles.py): when it started and when a human answered.
 
-    ``bin`` is the log-spaced histogram bin of ``seconds``: a GROUP BY over it finds the bin that holds
-    a quantile, and one small ordered read inside that bin gives the exact value.
+    ``bin`` / ``business_bin`` are the response-time classes of ``seconds`` / ``business_seconds``.
     """
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
@@ -81,7 +114,8 @@ class ResponseFact(models.Model):
         ]
         indexes = [
             models.Index(fields=["brand", "cycle_start"], name="insights_fact_brand_start"),
-            models.Index(fields=["brand", "bin", "seconds"], name="insights_fact_brand_bin"),
+            models.Index(fields=["brand", "bin", "cycle_start"], name="insights_fact_bin_start"),
+            models.Index(fields=["brand", "business_bin", "cycle_start"], name="insights_fact_bbin_start"),
         ]
 
     def __str__(self) -> str:
@@ -89,36 +123,44 @@ class ResponseFact(models.Model):
 
 
 class Participant(models.Model):
-    """Someone who wrote to the brand, pseudonymised (64 bits of a SHA-256), with their first local day."""
+    """Someone who wrote to the brand, pseudonymised (64 bits of a SHA-256), with their first local day —
+    on one channel, or on any channel (``channel_id`` 0)."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
     key = models.BigIntegerField()
+    channel_id = models.BigIntegerField(default=0)
     first_seen = models.DateTimeField()
     first_day = models.DateField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["brand", "key"], name="insights_participant_unique")]
-        indexes = [models.Index(fields=["brand", "first_day"], name="insights_participant_first")]
-
-    def __str__(self) -> str:
-        return f"{self.brand_id}:{self.key}"
-
-
-class ParticipantDay(models.Model):
-    """A participant was active on a local day in a channel (distinct counts cannot be summed)."""
-
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    channel_id = models.BigIntegerField()
-    key = models.BigIntegerField()
-
-    class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["brand", "day", "channel_id", "key"], name="insights_pday_unique")
+            models.UniqueConstraint(fields=["brand", "key", "channel_id"], name="insights_participant_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.brand_id}:{self.key} {self.day}"
+        return f"{self.brand_id}:{self.key}@{self.channel_id}"
+
+
+class ParticipantSketch(models.Model):
+    """Who wrote on a local day (or month) on a channel: exact keys while few, else a HyperLogLog sketch
+    (see sketches.py); distinct counts over a period merge these instead of counting raw rows."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    day = models.DateField()
+    channel_id = models.BigIntegerField()
+    keys = models.BinaryField(null=True, blank=True)
+    registers = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "grain", "day", "channel_id"], name="insights_sketch_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand_id} {self.grain}{self.day} channel {self.channel_id}"
 
 
 class RollupCursor(models.Model):
@@ -135,3 +177,15 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.position}"
+
+
+class RollupState(models.Model):
+    """The brand settings the rollups were computed with; a change (time zone, business hours) rebuilds
+    the brand's rollups before anything new is added to them."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="+")
+    signature = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.brand_id}: {self.signature}"

@@ -55,7 +55,7 @@ def test_series_of_a_chart(client, brand, agent, data):
     )
     body = response.json()
     assert body["labels"] == ["2026-10-05", "2026-10-06"]
-    assert {d["label"]: d["data"] for d in body["datasets"]}["negative"] == [1, 0]
+    assert {d["key"]: d["data"] for d in body["datasets"]}["negative"] == [1, 0]
 
 
 def test_members_and_other_brands_get_nothing(client, brand, other_brand, member, agent, data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -115,9 +116,16 @@ def test_business_hours_skip_nights_and_weekends_in_the_brand_time_zone():
     assert hours.seconds_between(friday, monday) == 3600
 
 
-def test_bins_grow_by_ten_percent():
-    assert bin_of(0) == 0 and bin_of(1) == 1
-    assert bin_of(100) < bin_of(111) and bin_of(None) is None
+def test_response_time_classes_have_round_inclusive_upper_bounds():
+    from resonanz.insights.cycles import EDGES, bin_bounds
+
+    assert bin_of(0) == 0 and bin_of(1) == 1 and bin_of(None) is None
+    assert bin_of(7200) == EDGES.index(7200) and bin_of(7201) == EDGES.index(7200) + 1
+    assert bin_bounds(bin_of(1800)) == (1500.0, 1800.0)  # 25-30 min, 30 min included
+    assert bin_of(10**9) == len(EDGES) and bin_bounds(len(EDGES))[1] == float("inf")
+    minute, three_days = EDGES.index(60), EDGES.index(259200)
+    widths = [b / a for a, b in itertools.pairwise(EDGES[minute : three_days + 1])]
+    assert max(widths) <= 1.5
 
 
 def test_on_track_and_trend_follow_the_direction_of_the_metric():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resonanz.insights import figures, rollup
+from resonanz.insights import figures, response, rollup
 from resonanz.insights.scope import scope_for
 from resonanz.insights.tests import factories as f
 
@@ -48,7 +48,7 @@ def test_response_figures_match_the_hand_computation(brand, october):
 
     Sorted 10, 20, 30, 30, 60, 120 min: median (30+30)/2 = 30 min; p90 at rank 4.5 → 60 + ½·60 = 90 min.
     """
-    figures_ = figures.response(scope_for(brand, "2026-10"), within_seconds=3600)
+    figures_ = response.response(scope_for(brand, "2026-10"), within_seconds=3600)
     assert (figures_.cycles, figures_.answered, figures_.response_rate) == (8, 6, 75.0)
     assert figures_.median_seconds == 30 * 60
     assert figures_.p90_seconds == 90 * 60
@@ -64,13 +64,13 @@ def test_sql_figures_agree_with_the_reference_formulas(brand, october):
     from resonanz.insights.kpis import response_figures
 
     scope = scope_for(brand, "2026-10")
-    assert figures.response(scope, within_seconds=3600) == response_figures(
-        figures.facts(scope), within_seconds=3600
+    assert response.response(scope, within_seconds=3600) == response_figures(
+        response.facts(scope), within_seconds=3600
     )
 
 
 def test_an_empty_period_has_no_rates_and_no_medians(brand, october):
-    figures_ = figures.response(scope_for(brand, "2026-03"))
+    figures_ = response.response(scope_for(brand, "2026-03"))
     assert (figures_.cycles, figures_.response_rate, figures_.median_seconds, figures_.turnaround) == (
         0,
         None,
@@ -79,7 +79,7 @@ def test_an_empty_period_has_no_rates_and_no_medians(brand, october):
     )
     scope = scope_for(brand, "2026-03")
     assert figures.sentiment_totals(scope) == {}
-    assert figures.participants(scope) == {"active": 0, "new": 0, "returning": 0}
+    assert figures.participants(scope) == {"active": 0, "new": 0, "returning": 0, "exact": True}
     assert figures.top_topics(scope) == []
 
 
@@ -94,11 +94,16 @@ def test_the_brand_time_zone_decides_the_day(brand, october):
         "positive": 2,
         "neutral": 2,
     }
-    assert figures.response(scope_for(brand, "2026-09")).cycles == 1  # only H; F belongs to October
+    assert response.response(scope_for(brand, "2026-09")).cycles == 1  # only H; F belongs to October
 
 
 def test_participants_new_and_returning(brand, october):
-    assert figures.participants(scope_for(brand, "2026-10")) == {"active": 5, "new": 4, "returning": 1}
+    assert figures.participants(scope_for(brand, "2026-10")) == {
+        "active": 5,
+        "new": 4,
+        "returning": 1,
+        "exact": True,
+    }
 
 
 def test_topics_criticism_and_channel_filter(brand, october):
@@ -114,14 +119,14 @@ def test_topics_criticism_and_channel_filter(brand, october):
     criticism = figures.criticism_abuse_series(scope)
     assert sum(criticism["criticism"]) == 2 and sum(criticism["abuse"]) == 1
     topic_scope = scope_for(brand, "2026-10", topic="punctuality")
-    assert figures.response(topic_scope).cycles == 2
+    assert response.response(topic_scope).cycles == 2
     assert sum(figures.sentiment_series(topic_scope)["negative"]) == 2
     other = f.channel(brand, "Feed", "rss")
-    assert figures.response(scope_for(brand, "2026-10", channel_id=other.pk)).cycles == 0
+    assert response.response(scope_for(brand, "2026-10", channel_id=other.pk)).cycles == 0
     assert figures.by_channel(scope)[october.pk] == {"in": 7, "out": 6, "conversations": 6, "reach": 5}
 
 
 def test_response_rate_series_counts_cycles_by_their_local_start_day(brand, october):
-    series = figures.response_rate_series(scope_for(brand, "2026-10"))
+    series = response.response_rate_series(scope_for(brand, "2026-10"))
     assert series["cycles"][0] == 1 and series["answered"][0] == 1  # F, at 01:30 on 1 October
     assert sum(series["cycles"]) == 8 and sum(series["answered"]) == 6

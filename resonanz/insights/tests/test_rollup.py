@@ -9,21 +9,33 @@ import pytest
 
 from resonanz.insights import rollup
 from resonanz.insights.models import (
-    HourlyCount,
+    DailyCount,
     Participant,
-    ParticipantDay,
+    ParticipantSketch,
+    ResponseBin,
     ResponseFact,
     RollupCursor,
     WindowCount,
 )
+from resonanz.insights.sketches import Unit
 from resonanz.insights.tests import factories as f
+
+
+def _sketch(keys, registers) -> tuple:
+    unit = Unit.load(keys, registers)
+    return tuple(unit.keys) if unit.keys is not None else ("hll", bytes(unit.registers))
 
 
 def snapshot() -> dict[str, set[tuple]]:
     return {
-        "hourly": set(
-            HourlyCount.objects.exclude(count=0).values_list(
-                "brand_id", "metric", "hour", "channel_id", "key", "count"
+        "daily": set(
+            DailyCount.objects.exclude(count=0).values_list(
+                "brand_id", "grain", "day", "channel_id", "metric", "key", "count"
+            )
+        ),
+        "bins": set(
+            ResponseBin.objects.exclude(count=0).values_list(
+                "brand_id", "grain", "topic", "day", "channel_id", "bin", "criticism", "count"
             )
         ),
         "windows": set(
@@ -42,8 +54,15 @@ def snapshot() -> dict[str, set[tuple]]:
                 "topics",
             )
         ),
-        "participants": set(Participant.objects.values_list("brand_id", "key", "first_seen", "first_day")),
-        "days": set(ParticipantDay.objects.values_list("brand_id", "day", "channel_id", "key")),
+        "participants": set(
+            Participant.objects.values_list("brand_id", "key", "channel_id", "first_seen", "first_day")
+        ),
+        "sketches": {
+            (b, g, d, c, _sketch(k, r))
+            for b, g, d, c, k, r in ParticipantSketch.objects.values_list(
+                "brand_id", "grain", "day", "channel_id", "keys", "registers"
+            )
+        },
     }
 
 
@@ -86,9 +105,37 @@ def test_incremental_in_several_steps_equals_rebuild(brand, other_brand, agent):
     random_traffic(brand, other_brand, agent, seed=2, conversations=15)  # more rows after the first steps
     rollup.consume_all(batch_size=13)
     incremental = snapshot()
-    assert incremental["facts"] and incremental["hourly"] and incremental["participants"]
+    assert all(incremental.values()), [name for name, rows in incremental.items() if not rows]
     rollup.rebuild()
     assert snapshot() == incremental
+
+
+def test_incremental_with_business_hours_equals_rebuild(brand, other_brand, agent, manager):
+    from resonanz.insights.brand_settings import update_insights_settings
+
+    update_insights_settings(brand, by=manager, business_hours=True, business_start=8, business_end=18)
+    random_traffic(brand, other_brand, agent, seed=5)
+    while rollup.consume(batch_size=11):
+        pass
+    incremental = snapshot()
+    assert any(fact[3] is not None for fact in incremental["facts"])
+    rollup.rebuild()
+    assert snapshot() == incremental
+
+
+def test_a_changed_time_zone_or_business_hours_rebuilds_the_brand(brand, other_brand, agent, manager):
+    from resonanz.insights.brand_settings import update_insights_settings
+
+    random_traffic(brand, other_brand, agent, seed=6)
+    rollup.consume_all()
+    brand.timezone = "America/New_York"
+    brand.save(update_fields=["timezone"])
+    update_insights_settings(brand, by=manager, business_hours=True)
+    rollup.consume_all()  # nothing new: the consumer still brings the brand up to date
+    after = snapshot()
+    rollup.rebuild()
+    assert snapshot() == after
+    assert any(fact[3] is not None for fact in after["facts"])
 
 
 def test_rebuild_of_one_brand_leaves_the_other_alone_and_agrees(brand, other_brand, agent):
@@ -122,7 +169,7 @@ def test_a_row_that_commits_late_below_the_cursor_is_still_counted(brand, agent)
     late.pk = late_id
     late.save(force_insert=True)
     rollup.consume_all()
-    total = sum(HourlyCount.objects.filter(metric="in").values_list("count", flat=True))
+    total = sum(DailyCount.objects.filter(metric="in", grain="d").values_list("count", flat=True))
     assert total == 4 and {first.pk, second.pk, newest.pk}
     assert str(late_id) not in RollupCursor.objects.get(name=rollup.MESSAGES).gaps
 
