@@ -8,6 +8,7 @@ Nothing here is pickled: a head is its arrays plus a few strings (see ``artefact
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -62,11 +63,14 @@ def fit_head(
     sample_weight: np.ndarray | None = None,
     seed: int = 13,
     nb: bool = False,
+    ensemble: Sequence[Component] = (),
 ) -> LinearHead:
     """Fit a head. ``targets``: class indices for softmax heads, a 0/1 matrix for sigmoid heads.
 
     Class weights are balanced so the rare classes (positive sentiment, toxic) carry weight.
     ``nb``: NB-weighted logistic regression (softmax heads), see :func:`_fit_nb_softmax`.
+    ``ensemble``: softmax heads only, a weighted sum of several linear models (see
+    :func:`_fit_ensemble`); used when every class is present, else the plain model is fitted.
     """
     n_features = features.shape[1]
     if kind == "softmax":
@@ -76,6 +80,8 @@ def fit_head(
         if len(present) == 1:
             intercept[int(present[0])] = 0.0
             return LinearHead(name, kind, outputs, coef, intercept)
+        if ensemble and len(present) == len(outputs):
+            return _fit_ensemble(name, outputs, features, targets, ensemble, sample_weight, seed)
         if nb:
             return _fit_nb_softmax(name, outputs, features, targets, present, c, sample_weight, seed)
         model = _logistic(c, seed)
@@ -137,6 +143,65 @@ def _fit_nb_softmax(
         coef[int(cls)] = model.coef_[0] * ratio
         intercept[int(cls)] = model.intercept_[0]
     return LinearHead(name, "softmax", outputs, coef, intercept)
+
+
+@dataclass(frozen=True)
+class Component:
+    """One member of an ensemble head: ``kind`` with its regularisation ``c`` (SGD: alpha) and
+    ``weight``. Weights are fixed (about 1 / the std of the member's out-of-fold logits), so members
+    with sharp and soft score scales contribute alike and training stays a single pass."""
+
+    kind: Literal["nb_lr", "lr", "lr_unbalanced", "sgd_huber"]
+    c: float
+    weight: float
+
+    def describe(self) -> str:
+        return f"{self.kind}(C={self.c:g})x{self.weight:g}"
+
+
+def _fit_ensemble(
+    name: str,
+    outputs: list[str],
+    features: sparse.csr_matrix,
+    targets: np.ndarray,
+    members: Sequence[Component],
+    sample_weight: np.ndarray | None,
+    seed: int,
+) -> LinearHead:
+    """Sum of the members' centred logits. Every member is linear in the features and centring
+    (subtracting the mean over classes) is linear too, so the sum is one ordinary linear head:
+    inference cost and the artefact format do not change."""
+    present = np.unique(targets)
+    coef = np.zeros((len(outputs), features.shape[1]))
+    intercept = np.zeros(len(outputs))
+    for member in members:
+        if member.kind == "nb_lr":
+            head = _fit_nb_softmax(name, outputs, features, targets, present, member.c, sample_weight, seed)
+            m_coef, m_intercept = head.coef, head.intercept
+        else:
+            model = _member_model(member, seed)
+            model.fit(features, targets, sample_weight=sample_weight)
+            m_coef, m_intercept = np.asarray(model.coef_), np.asarray(model.intercept_)
+        coef += member.weight * (m_coef - m_coef.mean(axis=0))
+        intercept += member.weight * (m_intercept - m_intercept.mean())
+    return LinearHead(name, "softmax", outputs, coef, intercept)
+
+
+def _member_model(member: Component, seed: int) -> Any:
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
+
+    if member.kind == "sgd_huber":
+        # fixed epochs, no early stopping: the result depends on the seed only
+        return SGDClassifier(
+            loss="modified_huber",
+            alpha=member.c,
+            class_weight="balanced",
+            max_iter=50,
+            tol=None,
+            random_state=seed,
+        )
+    balanced = "balanced" if member.kind == "lr" else None
+    return LogisticRegression(C=member.c, class_weight=balanced, max_iter=2000, random_state=seed)
 
 
 def _logistic(c: float, seed: int) -> Any:

@@ -21,7 +21,7 @@ from . import datasets as ds
 from .artefact import Artefact, save
 from .evaluation import multi_label_metrics, single_label_metrics
 from .features import FeatureSpace
-from .linear import LinearHead, decide, fit_head
+from .linear import Component, LinearHead, decide, fit_head
 from .tasks import HeadData, add_corrections, build_heads
 
 Progress = Callable[[str], None]
@@ -29,6 +29,9 @@ GRID = np.round(np.arange(-3.0, 3.01, 0.1), 2)
 HEAD_C = {"sentiment": 4.0, "aspects": 8.0}  # chosen by CV (docs/classify.md); others use DEFAULT_C
 DEFAULT_C = 2.0
 NB_HEADS = {"sentiment"}  # NB-weighted logistic regression beat plain LR under CV here only
+# Ensembles (softmax heads): members and weights chosen by CV, see docs/classify.md. With a missing
+# class (e.g. a brand's corrections alone) the head falls back to the NB/plain model above.
+HEAD_ENSEMBLE: dict[str, tuple[Component, ...]] = {}
 
 
 @dataclass
@@ -47,6 +50,15 @@ class HeadResult:
     datasets: list[str]
     n_train: int
     cv: dict[str, Any] = field(default_factory=dict)  # per domain metrics
+
+
+def model_description(name: str) -> str:
+    if name in HEAD_ENSEMBLE:
+        members = ", ".join(m.describe() for m in HEAD_ENSEMBLE[name])
+        return f"sum of centred logits of linear models: {members}"
+    if name in NB_HEADS:
+        return "NB-weighted logistic regression, one-vs-rest"
+    return "logistic regression, balanced class weights"
 
 
 def _quiet(message: str) -> None:
@@ -154,6 +166,7 @@ def cross_validate(data: HeadData, features: sparse.csr_matrix, config: TrainCon
             sample_weight=weights[train],
             seed=config.seed,
             nb=data.name in NB_HEADS,
+            ensemble=HEAD_ENSEMBLE.get(data.name, ()),
         )
         logits[test] = head.logits(features[test])
     template = LinearHead(data.name, data.kind, data.outputs, np.zeros((1, 1)), np.zeros(1))
@@ -192,6 +205,7 @@ def train_head(
         sample_weight=np.asarray(data.weights),
         seed=config.seed,
         nb=data.name in NB_HEADS,
+        ensemble=HEAD_ENSEMBLE.get(data.name, ()),
     )
     head.offsets = offsets
     return HeadResult(head, data.datasets, len(targets), cv)
@@ -258,11 +272,7 @@ def train_all(
                     else []
                 ),
                 "n_train": result.n_train,
-                "model": (
-                    "NB-weighted logistic regression, one-vs-rest"
-                    if name in NB_HEADS
-                    else "logistic regression, balanced class weights"
-                ),
+                "model": model_description(name),
                 "c": HEAD_C.get(name, DEFAULT_C),
                 "offsets": result.head.offsets.tolist(),
                 "cv": result.cv,

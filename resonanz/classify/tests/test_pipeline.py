@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from resonanz.classify.ml import language, rules
-from resonanz.classify.ml.datasets import load_germeval2017, load_germeval2018
+from resonanz.classify.ml.datasets import load_germeval2017, load_germeval2018, read_tsv
 from resonanz.classify.ml.evaluation import single_label_metrics
 from resonanz.classify.ml.pipeline import Classifier
 from resonanz.classify.ml.topics import BrandTopic
@@ -122,3 +122,23 @@ def test_quality_floor_on_germeval2017(classifier: Classifier, shared_data: Path
         [r["sentiment"] for r in rows], [r.sentiment for r in results], ["negative", "neutral", "positive"]
     )
     assert metrics["micro_f1"] >= 0.6 and metrics["macro_f1"] >= 0.45
+
+
+def test_quality_floor_on_handwritten_posts_never_trained_on(classifier: Classifier) -> None:
+    """35 posts written for this test (data/samples/handwritten_posts.tsv): no model saw them."""
+    rows = read_tsv(SAMPLE_DIR / "handwritten_posts.tsv", ["text", "sentiment", "abusive"])
+    results = classifier.classify_many([r["text"] for r in rows], explain=False)
+    sentiment = single_label_metrics(
+        [r["sentiment"] for r in rows], [r.sentiment for r in results], ["negative", "neutral", "positive"]
+    )
+    assert sentiment["micro_f1"] >= 0.5
+    abuse = single_label_metrics(
+        [r["abusive"] for r in rows], ["1" if r.abuse else "0" for r in results], ["0", "1"]
+    )
+    assert abuse["micro_f1"] >= 0.85 and abuse["per_class"]["1"]["recall"] >= 0.8
+    complaints = [
+        res
+        for row, res in zip(rows, results, strict=True)
+        if row["sentiment"] == "negative" and row["abusive"] == "0"
+    ]
+    assert sum(res.criticism for res in complaints) >= len(complaints) // 2  # criticism, not abuse

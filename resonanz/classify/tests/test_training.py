@@ -90,3 +90,31 @@ def test_official_f1_is_harmonic_mean_of_macro_p_and_r() -> None:
     r = (0.5 + 1.0) / 2
     assert metrics["official_f1"] == pytest.approx(2 * p * r / (p + r))
     assert metrics["micro_f1"] == pytest.approx(0.75)
+
+
+def test_an_ensemble_head_is_one_linear_model_equal_to_the_sum_of_its_members() -> None:
+    from resonanz.classify.ml.features import FeatureSpace
+    from resonanz.classify.ml.linear import Component, fit_head
+
+    texts = ["gut toll danke", "schlecht mies ärgerlich", "zug fährt heute", "toll super", "mies kaputt"] * 4
+    targets = np.array([2, 0, 1, 2, 0] * 4)
+    space = FeatureSpace.fit(texts, min_df=1)
+    x = space.transform(texts)
+    members = (
+        Component("nb_lr", 2.0, 0.5),
+        Component("lr_unbalanced", 4.0, 0.7),
+        Component("sgd_huber", 1e-4, 1.0),
+    )
+    outputs = ["negative", "neutral", "positive"]
+    ensemble = fit_head("s", "softmax", outputs, x, targets, ensemble=members)
+    expected = np.zeros((len(texts), 3))
+    for member in members:
+        alone = fit_head(
+            "s", "softmax", outputs, x, targets, ensemble=(Component(member.kind, member.c, 1.0),)
+        )
+        expected += member.weight * alone.logits(x)
+    assert np.allclose(ensemble.logits(x), expected)
+    assert (ensemble.logits(x).argmax(axis=1) == targets).all()
+    # a class missing from the data (a brand's corrections alone): the plain model, no crash
+    two = fit_head("s", "softmax", outputs, x[targets != 1], targets[targets != 1], ensemble=members)
+    assert set(two.logits(x).argmax(axis=1)) <= {0, 2}
