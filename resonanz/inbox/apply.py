@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from resonanz.inbox import labels as labelling
 from resonanz.inbox import routing
+from resonanz.inbox.bulk import insert_rows, update_rows
 from resonanz.inbox.models import (
     ACTIVE_STATUSES,
     Conversation,
@@ -27,6 +28,7 @@ from resonanz.inbox.models import (
 )
 from resonanz.inbox.webhooks import queue_events
 from resonanz.sources.incoming import IncomingPost
+from resonanz.sources.models import Channel
 
 CONVERSATION_FIELDS = [
     "subject",
@@ -49,6 +51,27 @@ CONVERSATION_FIELDS = [
 ]
 
 
+NEW_CONVERSATION_FIELDS = ["brand", "channel", "thread_key", "assignee", "created_at", *CONVERSATION_FIELDS]
+MESSAGE_FIELDS = (
+    "conversation", "channel", "direction", "is_automated", "author_handle", "author_name", "author_user",
+    "text", "url", "external_id", "in_reply_to", "labels", "model_version", "created_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A staged item taken for processing: the row's fields and its (cached) channel, no model object."""
+
+    pk: int
+    channel: Channel
+    external_id: str
+    payload: dict[str, Any]
+
+    @property
+    def channel_id(self) -> int:
+        return self.channel.pk
+
+
 @dataclass
 class Batch:
     targets: dict[tuple[int, int], int]
@@ -59,7 +82,7 @@ class Batch:
         self.events.append((conversation, kind, data, when))
 
 
-def apply_items(items: list[InboundItem], item_labels: list[dict[str, Any]]) -> list[Message]:
+def apply_items(items: list[Claimed], item_labels: list[dict[str, Any]]) -> list[Message]:
     """Turn staged items into messages; items whose message exists already are just marked processed."""
     posts = [IncomingPost.from_payload(item.payload) for item in items]
     known = _existing(items)
@@ -89,7 +112,7 @@ def apply_items(items: list[InboundItem], item_labels: list[dict[str, Any]]) -> 
     return [message for _, message in added]
 
 
-def _existing(items: list[InboundItem]) -> set[tuple[int, str]]:
+def _existing(items: list[Claimed]) -> set[tuple[int, str]]:
     rows = Message.objects.filter(
         channel_id__in={item.channel_id for item in items},
         external_id__in=[item.external_id for item in items],
@@ -134,7 +157,7 @@ def _load_conversations(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Con
     return {(c.channel_id, c.thread_key): c for c in found if (c.channel_id, c.thread_key) in keys}
 
 
-def _new_conversation(item: InboundItem, key: str, post: IncomingPost) -> Conversation:
+def _new_conversation(item: Claimed, key: str, post: IncomingPost) -> Conversation:
     return Conversation(
         brand_id=item.channel.brand_id,
         channel=item.channel,
@@ -147,7 +170,7 @@ def _new_conversation(item: InboundItem, key: str, post: IncomingPost) -> Conver
 
 
 def _add_message(
-    conversation: Conversation, item: InboundItem, post: IncomingPost, labels: dict[str, Any], batch: Batch
+    conversation: Conversation, item: Claimed, post: IncomingPost, labels: dict[str, Any], batch: Batch
 ) -> Message:
     user_id = post.extra.get("user_id")
     message = Message(
@@ -231,33 +254,19 @@ def _on_brand_message(conversation: Conversation, message: Message, batch: Batch
         batch.hooks.append((conversation, "conversation.answered", message))
 
 
-def _update_rows(conversations: list[Conversation]) -> None:
-    """One prepared UPDATE run with executemany: Django's bulk_update builds a CASE per field and row,
-    which costs more than the rest of the batch together."""
-    fields = [Conversation._meta.get_field(name) for name in CONVERSATION_FIELDS]
-    assignments = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
-    sql = f"UPDATE {Conversation._meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608 (model metadata)
-    rows = [
-        [f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields] + [c.pk]  # type: ignore[union-attr]
-        for c in conversations
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
 def _save(added: list[tuple[Conversation, Message]], batch: Batch) -> None:
     touched = {id(c): c for c, _ in added}
     created = [c for c in touched.values() if c.pk is None]
     created_ids = {id(c) for c in created}
-    Conversation.objects.bulk_create(created)
+    insert_rows(Conversation, created, NEW_CONVERSATION_FIELDS)
     changed = [c for c in touched.values() if id(c) not in created_ids]
-    if changed:
-        _update_rows(changed)
+    update_rows(Conversation, changed, CONVERSATION_FIELDS)
     for conversation, message in added:
         message.conversation = conversation
-    Message.objects.bulk_create([message for _, message in added])
-    ConversationEvent.objects.bulk_create(
+    insert_rows(Message, [message for _, message in added], MESSAGE_FIELDS)
+    events = [
         ConversationEvent(conversation=c, kind=kind, data=data, created_at=when)
         for c, kind, data, when in batch.events
-    )
+    ]
+    insert_rows(ConversationEvent, events, ("conversation", "kind", "data", "created_at"), returning=False)
     queue_events(batch.hooks)

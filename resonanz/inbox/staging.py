@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.db import transaction
+from django.utils import timezone
 
+from resonanz.inbox.bulk import insert_rows
 from resonanz.inbox.models import InboundItem
 from resonanz.sources.incoming import IncomingPost
 from resonanz.sources.models import Channel
 
 STAGE_BATCH = 1000
+STAGED_FIELDS = ("channel", "external_id", "payload", "state", "attempts", "error", "received_at")
 
 
 @dataclass
@@ -49,13 +52,14 @@ def stage_batch(channel: Channel, posts: list[IncomingPost], *, enqueue: bool = 
                 "external_id", flat=True
             )
         )
+        now = timezone.now()
         rows = [
-            InboundItem(channel=channel, external_id=key, payload=post.to_payload())
+            InboundItem(channel_id=channel.pk, external_id=key, payload=post.to_payload(), received_at=now)
             for key, post in unique.items()
             if key not in known
         ]
         # ignore_conflicts: a concurrent stager may insert the same id between our read and this write.
-        InboundItem.objects.bulk_create(rows, ignore_conflicts=True)
+        insert_rows(InboundItem, rows, STAGED_FIELDS, returning=False, ignore_conflicts=True)
         if enqueue and rows:
             transaction.on_commit(_enqueue_processing)
     return StageResult(read=len(posts), new=len(rows), duplicates=len(posts) - len(rows))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,8 +40,10 @@ class IncomingPost:
     extra: dict[str, str] = field(default_factory=dict)
 
     def to_payload(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Shallow on purpose: dataclasses.asdict deep-copies recursively, a cost at ingestion rates.
+        data = {name: getattr(self, name) for name in _FIELDS}
         data["created_at"] = self.created_at.isoformat()
+        data["extra"] = dict(self.extra)
         return data
 
     @classmethod
@@ -49,6 +51,9 @@ class IncomingPost:
         values = dict(data)
         values["created_at"] = datetime.fromisoformat(values["created_at"])
         return cls(**values)
+
+
+_FIELDS = tuple(f.name for f in fields(IncomingPost))
 
 
 def clean_text(text: str) -> str:
