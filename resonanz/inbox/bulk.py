@@ -55,6 +55,12 @@ def row_values(fields: Sequence[Any], preparers: Sequence[Any], obj: models.Mode
     return values
 
 
+def _pk_column(model: type[models.Model]) -> str:
+    pk = model._meta.pk
+    assert pk is not None and pk.column is not None
+    return connection.ops.quote_name(pk.column)
+
+
 def update_rows(model: type[models.Model], objects: Sequence[models.Model], names: Sequence[str]) -> None:
     """One prepared UPDATE … WHERE id = %s run with executemany (bulk_update builds a CASE per field
     and row, which costs more than the rest of a batch together)."""
@@ -64,7 +70,7 @@ def update_rows(model: type[models.Model], objects: Sequence[models.Model], name
     fields = [meta.get_field(name) for name in names]
     prepare = _preparers(fields)  # type: ignore[arg-type]
     assignments = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
-    sql = f"UPDATE {meta.db_table} SET {assignments} WHERE {meta.pk.column} = %s"  # type: ignore[union-attr]  # noqa: S608 (model metadata)
+    sql = f"UPDATE {meta.db_table} SET {assignments} WHERE {_pk_column(model)} = %s"  # noqa: S608 (model metadata)
     rows = [[*row_values(fields, prepare, obj), obj.pk] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -88,7 +94,7 @@ def insert_rows(
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     suffix = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     if returning:
-        suffix += f" RETURNING {connection.ops.quote_name(meta.pk.column)}"  # type: ignore[union-attr]
+        suffix += f" RETURNING {_pk_column(model)}"
     with connection.cursor() as cursor:
         for start in range(0, len(objects), CHUNK_ROWS):
             chunk = objects[start : start + CHUNK_ROWS]
