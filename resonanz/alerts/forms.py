@@ -27,13 +27,18 @@ class CrisisForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("They get an e-mail at once. Preselected: the escalation list of the alert settings."),
     )
+    status_title = forms.CharField(label=_("Title of the status post"), max_length=200, required=False)
     status_post = forms.CharField(
         label=_("Public status post (optional)"),
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Published on the brand's blog at once, e.g. “We know about the problem and are on it.”"),
+        help_text=_(
+            "Published on the brand's blog at once (Markdown), e.g. “We know about the problem and are "
+            "on it.” Leave empty for no public post."
+        ),
     )
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from resonanz.accounts.models import Brand
@@ -31,6 +33,15 @@ def example_messages(alert: Alert) -> list[Message]:
         .select_related("conversation", "channel")
         .order_by("created_at")
     )
+
+
+def status_article(crisis: CrisisMode) -> Any:
+    """The blog article of the crisis' public status post, if one was published."""
+    if crisis.status_article_id is None:
+        return None
+    from resonanz.blog.models import Article
+
+    return Article.objects.filter(brand=crisis.brand_id, pk=crisis.status_article_id).first()
 
 
 def active_crisis(brand: Brand) -> CrisisMode | None:

@@ -85,19 +85,22 @@ def acknowledge_alert(alert: Alert, *, by: AnyUser) -> Alert:
 
 
 def _escalation(alert: Alert, people: Iterable[User] | None) -> list[User]:
+    """The named managers to alert: the given ones, else the escalation list of the alert settings."""
+    from resonanz.accounts.models import Role
+
     chosen = list(people) if people is not None else []
+    if any(not has_role(p, alert.brand, Role.MANAGER) for p in chosen):
+        raise InvalidInput({"escalate_to": _("Only managers of this brand can be on the escalation list.")})
     if not chosen:
         stored = AlertSettings.objects.filter(brand=alert.brand).first()
         chosen = list(stored.escalate_to.all()) if stored else []
-    from resonanz.accounts.models import Role
-
     return [p for p in chosen if has_role(p, alert.brand, Role.MANAGER)]
 
 
-def _status_post(alert: Alert, text: str, *, by: AnyUser) -> int:
+def _status_post(alert: Alert, text: str, *, title: str, by: AnyUser) -> int:
     from resonanz.blog.services import create_article
 
-    article = create_article(alert.brand, title=_("Status update"), body=text, by=by, publish=True)
+    article = create_article(alert.brand, title=title or _("Status update"), body=text, by=by, publish=True)
     _event(alert, AlertEvent.Kind.STATUS_POST, by, article=article.pk)
     return article.pk
 
@@ -117,6 +120,7 @@ def open_crisis(
     by: AnyUser,
     freeze: bool = True,
     status_post: str = "",
+    status_title: str = "",
     escalate_to: Sequence[User] | None = None,
 ) -> CrisisMode:
     """Switch the brand into crisis mode for this alert (managers); acknowledges the alert too."""
@@ -150,7 +154,7 @@ def open_crisis(
         _event(alert, AlertEvent.Kind.ESCALATED, by, to=[p.public_name for p in people])
         notify.queue_mail(alert, "crisis", [p.pk for p in people])
     if status_post.strip():
-        crisis.status_article_id = _status_post(alert, status_post.strip(), by=by)
+        crisis.status_article_id = _status_post(alert, status_post.strip(), title=status_title.strip(), by=by)
         crisis.save(update_fields=["status_article_id"])
     return crisis
 

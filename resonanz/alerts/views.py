@@ -36,13 +36,22 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, brand: Brand, alert: Alert, **forms: Any) -> dict[str, Any]:
+    crisis = getattr(alert, "crisis", None)
+    current = settings_for(brand)
+    initial = {
+        "freeze": True,
+        "status_title": _("Status update"),
+        "escalate_to": list(current.escalate_to.all()) if current.pk else [],
+    }
     return {
         "alert": alert,
-        "events": alert.events.all(),
+        "events": alert.events.select_related("actor"),
         "examples": selectors.example_messages(alert),
-        "crisis": getattr(alert, "crisis", None),
+        "crisis": crisis,
+        "escalated": list(crisis.escalated_to.all()) if crisis else [],
+        "status_article": selectors.status_article(crisis) if crisis else None,
         "can_handle": can_handle(request.user, brand),
-        "crisis_form": forms.get("crisis_form") or CrisisForm(brand=brand, initial={"freeze": True}),
+        "crisis_form": forms.get("crisis_form") or CrisisForm(brand=brand, initial=initial),
         "resolve_form": forms.get("resolve_form") or ResolveForm(),
         "postmortem": mark_safe(alert.postmortem_html),  # noqa: S308 (rendered by our own autoescaping template)
     }
@@ -80,6 +89,7 @@ def open_crisis(request: HttpRequest, alert_id: int) -> HttpResponse:
                 by=request.user,
                 freeze=form.cleaned_data["freeze"],
                 status_post=form.cleaned_data["status_post"],
+                status_title=form.cleaned_data["status_title"],
                 escalate_to=list(form.cleaned_data["escalate_to"]),
             )
             flash(request, _("Crisis mode is on."))

@@ -33,7 +33,7 @@ def build_bilanz(brand: Brand) -> dict[str, Any]:
         "period": scope.period,
         "days": WINDOW_DAYS,
         "kpis": kpis,
-        "cycles": calculator.response.cycles,
+        "cycles": calculator.counts.get("cycle.all", 0),
         "cycle_definition": CYCLE_DEFINITION,
         "moderation": moderation_summary(brand, scope.period),
     }

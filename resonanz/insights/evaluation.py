@@ -5,13 +5,14 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.utils.functional import Promise
 
 from resonanz.accounts.models import Brand
 from resonanz.insights import figures, response
 from resonanz.insights.brand_settings import settings_for
-from resonanz.insights.kpis import DEFINITIONS, ResponseFigures, Trend, on_track, rate, trend, trend_is_good
+from resonanz.insights.kpis import DEFINITIONS, Trend, on_track, rate, trend, trend_is_good
 from resonanz.insights.models import KPI, KpiPeriod
 from resonanz.insights.scope import Scope, scope_for
 
@@ -37,34 +38,71 @@ class KpiFigure:
     previous: float | None
     trend: Trend | None
     trend_good: bool | None
+    approximate: bool = False  # shown with "≈" (see response.py and sketches.py)
     target: float | None = None
     on_track: bool | None = None
+    previous_on_track: bool | None = None
     name: str = ""
     period_label: str = ""
+    previous_label: str = ""
     kpi_id: int | None = None
 
 
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
 class Calculator:
-    """Computes metric values for one scope, querying each source once however many metrics are asked."""
+    """Metric values of one scope; each source is queried once and only when a metric needs it."""
 
     def __init__(self, scope: Scope, *, business: bool, within_seconds: int | None = None) -> None:
         self.scope, self.business, self.within_seconds = scope, business, within_seconds
-        self._response: ResponseFigures | None = None
+        self.approximate: set[str] = set()  # the metrics whose value is an estimate
+        self._counts: dict[str, int] | None = None
+        self._hist: dict[int, int] | None = None
         self._sentiments: dict[str, int] | None = None
-        self._people: dict[str, int] | None = None
+        self._people: dict[str, Any] | None = None
 
     @property
-    def response(self) -> ResponseFigures:
-        if self._response is None:
-            self._response = response.response(
-                self.scope, business=self.business, within_seconds=self.within_seconds
-            )
-        return self._response
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = response.cycle_counts(self.scope)
+        return self._counts
+
+    def _quantile(self, metric: str, q: float) -> float | None:
+        if self._hist is None:
+            self._hist = response.histogram(self.scope)
+        value, approximate = response.quantile(self.scope, response.Measure.of(self.business), self._hist, q)
+        if approximate:
+            self.approximate.add(metric)
+        return _minutes(value)
+
+    def _in_time(self, metric: str) -> float | None:
+        if self.within_seconds is None:
+            return None
+        found, approximate = response.criticism_within(
+            self.scope, business=self.business, within_seconds=self.within_seconds
+        )
+        if approximate:
+            self.approximate.add(metric)
+        return rate(found, self.counts.get("cycle.criticism", 0))
+
+    def _share(self, part: str, whole: str) -> float | None:
+        return rate(self.counts.get(part, 0), self.counts.get(whole, 0))
 
     def value(self, metric: str) -> float | None:
-        r = self.response if metric in _RESPONSE_METRICS else None
-        if r is not None:
-            return _response_value(metric, r)
+        if metric == "response_rate":
+            return self._share("cycle.answered", "cycle.all")
+        if metric == "criticism_answered":
+            return self._share("cycle.criticism_answered", "cycle.criticism")
+        if metric == "turnaround":
+            return self._share("cycle.improved", "cycle.judged")
+        if metric == "median_first_response":
+            return self._quantile(metric, 0.5)
+        if metric == "p90_first_response":
+            return self._quantile(metric, 0.9)
+        if metric == "criticism_answered_within":
+            return self._in_time(metric)
         if metric in ("positive_share", "negative_share"):
             if self._sentiments is None:
                 self._sentiments = figures.sentiment_totals(self.scope)
@@ -72,37 +110,14 @@ class Calculator:
             return rate(self._sentiments.get(metric.removesuffix("_share"), 0), classified)
         if self._people is None:
             self._people = figures.participants(self.scope)
+        if not self._people["exact"]:
+            self.approximate.add(metric)
         if metric == "new_participants":
             return float(self._people["new"])
         return rate(self._people["returning"], self._people["active"])
 
 
-_RESPONSE_METRICS = {
-    "response_rate",
-    "median_first_response",
-    "p90_first_response",
-    "criticism_answered",
-    "criticism_answered_within",
-    "turnaround",
-}
-
-
-def _minutes(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds / 60, 1)
-
-
-def _response_value(metric: str, r: ResponseFigures) -> float | None:
-    return {
-        "response_rate": r.response_rate,
-        "median_first_response": _minutes(r.median_seconds),
-        "p90_first_response": _minutes(r.p90_seconds),
-        "criticism_answered": r.criticism_answered_share,
-        "criticism_answered_within": r.criticism_in_time_share,
-        "turnaround": r.turnaround,
-    }[metric]
-
-
-def _figure(metric: str, now: Calculator, before: Calculator, **extra: object) -> KpiFigure:
+def _figure(metric: str, now: Calculator, before: Calculator, **extra: Any) -> KpiFigure:
     definition = DEFINITIONS[metric]
     value, previous = now.value(metric), before.value(metric)
     direction = trend(value, previous)
@@ -115,7 +130,8 @@ def _figure(metric: str, now: Calculator, before: Calculator, **extra: object) -
         previous=previous,
         trend=direction,
         trend_good=trend_is_good(metric, direction),
-        **extra,  # type: ignore[arg-type]
+        approximate=metric in now.approximate,
+        **extra,
     )
 
 
@@ -158,9 +174,14 @@ def evaluate_kpi(kpi: KPI, *, today: date | None = None) -> KpiFigure:
         target=kpi.target,
         name=kpi.name,
         period_label=scope.period.label,
+        previous_label=previous.period.label,
         kpi_id=kpi.pk,
     )
-    return replace(figure, on_track=on_track(kpi.metric, figure.value, kpi.target))
+    return replace(
+        figure,
+        on_track=on_track(kpi.metric, figure.value, kpi.target),
+        previous_on_track=on_track(kpi.metric, figure.previous, kpi.target),
+    )
 
 
 def evaluate_kpis(brand: Brand, *, today: date | None = None) -> list[KpiFigure]:

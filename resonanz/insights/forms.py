@@ -45,14 +45,21 @@ class FilterForm(forms.Form):
 class TargetGroupForm(forms.Form):
     name = forms.CharField(label=_("Target group"), max_length=120)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def initial_for(group: TargetGroup) -> dict[str, Any]:
+        return {"name": group.name, "description": group.description}
 
 
 class GoalForm(forms.Form):
     title = forms.CharField(label=_("Goal"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     target_groups = forms.ModelMultipleChoiceField(
         label=_("Target groups"),
@@ -71,6 +78,15 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["target_groups"].queryset = TargetGroup.objects.filter(brand=brand)  # type: ignore[attr-defined]
         self.fields["channels"].queryset = Channel.objects.filter(brand=brand)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(goal: Goal) -> dict[str, Any]:
+        return {
+            "title": goal.title,
+            "description": goal.description,
+            "target_groups": list(goal.target_groups.all()),
+            "channels": list(goal.channels.all()),
+        }
 
 
 class KpiForm(forms.Form):

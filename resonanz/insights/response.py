@@ -142,15 +142,26 @@ def _within(scope: Scope, measure: Measure, hist: dict[int, int], limit: int) ->
     return below + rows.count(), False
 
 
+def cycle_counts(scope: Scope) -> dict[str, int]:
+    """cycle.all, cycle.answered, cycle.criticism, … over the period (missing: zero)."""
+    return totals(scope, CYCLE_METRICS, key=scope.topic, by="metric")
+
+
+def criticism_within(scope: Scope, *, business: bool, within_seconds: int) -> tuple[int, bool]:
+    """Criticism cycles answered within the limit; (count, approximate)."""
+    return _within(scope, Measure.of(business), histogram(scope, criticism=True), within_seconds)
+
+
 def response(scope: Scope, *, business: bool = False, within_seconds: int | None = None) -> ResponseFigures:
+    """All response figures of a scope at once (reports, post-mortems; the KPI cards use the parts)."""
     measure = Measure.of(business)
-    counts = totals(scope, CYCLE_METRICS, key=scope.topic, by="metric")
+    counts = cycle_counts(scope)
     hist = histogram(scope)
     median, approx_median = quantile(scope, measure, hist, 0.5)
     p90, approx_p90 = quantile(scope, measure, hist, 0.9)
     in_time, approx_time = 0, False
     if within_seconds is not None:
-        in_time, approx_time = _within(scope, measure, histogram(scope, criticism=True), within_seconds)
+        in_time, approx_time = criticism_within(scope, business=business, within_seconds=within_seconds)
     return ResponseFigures(
         cycles=counts.get("cycle.all", 0),
         answered=counts.get("cycle.answered", 0),

@@ -33,17 +33,22 @@ def _own(brand: Brand, objects: Iterable[TargetGroup | Channel | Goal]) -> list:
 
 
 @transaction.atomic
-def create_target_group(brand: Brand, *, name: str, description: str = "", by: AnyUser) -> TargetGroup:
+def save_target_group(
+    brand: Brand, *, name: str, description: str = "", by: AnyUser, group: TargetGroup | None = None
+) -> TargetGroup:
+    """Create a target group, or update ``group``."""
     check_manager(by, brand)
-    return TargetGroup.objects.create(
-        brand=brand,
-        name=_text(name, field="name", limit=120),
-        description=_text(description, field="description", limit=2000, required=False),
-    )
+    if group is not None:
+        _own(brand, [group])
+    group = group or TargetGroup(brand=brand)
+    group.name = _text(name, field="name", limit=120)
+    group.description = _text(description, field="description", limit=2000, required=False)
+    group.save()
+    return group
 
 
 @transaction.atomic
-def create_goal(
+def save_goal(
     brand: Brand,
     *,
     title: str,
@@ -51,15 +56,19 @@ def create_goal(
     target_groups: Iterable[TargetGroup] = (),
     channels: Iterable[Channel] = (),
     by: AnyUser,
+    goal: Goal | None = None,
 ) -> Goal:
+    """Create a goal, or update ``goal``; target groups and channels must be the brand's own."""
     check_manager(by, brand)
-    goal = Goal.objects.create(
-        brand=brand,
-        title=_text(title, field="title", limit=200),
-        description=_text(description, field="description", limit=4000, required=False),
-    )
-    goal.target_groups.set(_own(brand, target_groups))
-    goal.channels.set(_own(brand, channels))
+    if goal is not None:
+        _own(brand, [goal])
+    groups, own_channels = _own(brand, target_groups), _own(brand, channels)
+    goal = goal or Goal(brand=brand)
+    goal.title = _text(title, field="title", limit=200)
+    goal.description = _text(description, field="description", limit=4000, required=False)
+    goal.save()
+    goal.target_groups.set(groups)
+    goal.channels.set(own_channels)
     return goal
 
 

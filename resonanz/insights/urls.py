@@ -10,6 +10,7 @@ urlpatterns = [
     path("csv/<slug:chart_id>/", views.chart_csv, name="csv"),
     path("strategy/", views.strategy, name="strategy"),
     path("strategy/<slug:kind>/new/", views.strategy_add, name="strategy_add"),
+    path("strategy/<slug:kind>/<int:pk>/edit/", views.strategy_edit, name="strategy_edit"),
     path("strategy/<slug:kind>/<int:pk>/delete/", views.strategy_delete, name="strategy_delete"),
     path("settings/", views.insights_settings, name="settings"),
     path("report/", report_views.report, name="report"),

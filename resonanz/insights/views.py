@@ -16,6 +16,7 @@ from resonanz.core.web import brand_view, flash, form_errors
 from resonanz.insights import brand_settings, services
 from resonanz.insights.charts import BUILDERS, all_charts
 from resonanz.insights.evaluation import evaluate_kpis, headline
+from resonanz.insights.figures import top_topics
 from resonanz.insights.forms import FilterForm, GoalForm, InsightsSettingsForm, KpiForm, TargetGroupForm
 from resonanz.insights.models import KPI, Goal, TargetGroup
 from resonanz.insights.permissions import can_manage, check_manager, check_reader
@@ -54,8 +55,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "scope": scope,
+        "strategy": evaluate_kpis(brand),
         "kpis": headline(scope),
         "charts": all_charts(scope),
+        "topics": [t["topic"] for t in top_topics(scope, limit=30)],
         "presets": presets,
         "query": request.GET.urlencode(),
     }
@@ -75,15 +78,33 @@ def chart_csv(request: HttpRequest, chart_id: str) -> HttpResponse:
     return response
 
 
+FORMS: dict[str, type[GoalForm] | type[TargetGroupForm] | type[KpiForm]] = {
+    "goal": GoalForm,
+    "group": TargetGroupForm,
+    "kpi": KpiForm,
+}
+MODELS: dict[str, type[Goal] | type[TargetGroup] | type[KPI]] = {
+    "goal": Goal,
+    "group": TargetGroup,
+    "kpi": KPI,
+}
+
+
+def _form(kind: str, brand: Brand, data: Any = None, *, item: Any = None) -> Any:
+    """One strategy form; ids carry the kind, since the three forms share a page and field names."""
+    options: dict[str, Any] = {"auto_id": f"{kind}-%s"}
+    if item is not None and data is None:
+        options["initial"] = FORMS[kind].initial_for(item)
+    return FORMS[kind](data, brand=brand, **options)
+
+
 def _strategy_context(brand: Brand, request: HttpRequest, **forms: Any) -> dict[str, Any]:
     return {
         "goals": Goal.objects.filter(brand=brand).prefetch_related("target_groups", "channels", "kpis"),
         "groups": TargetGroup.objects.filter(brand=brand),
         "kpis": evaluate_kpis(brand),
         "can_edit": can_manage(request.user, brand),
-        "goal_form": forms.get("goal_form") or GoalForm(brand=brand),
-        "group_form": forms.get("group_form") or TargetGroupForm(),
-        "kpi_form": forms.get("kpi_form") or KpiForm(brand=brand),
+        **{f"{kind}_form": forms.get(f"{kind}_form") or _form(kind, brand) for kind in FORMS},
     }
 
 
@@ -94,16 +115,13 @@ def strategy(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/strategy.html", _strategy_context(brand, request))
 
 
-FORMS = {"goal": GoalForm, "group": TargetGroupForm, "kpi": KpiForm}
-
-
-def _save(kind: str, brand: Brand, data: dict[str, Any], request: HttpRequest) -> None:
+def _save(kind: str, brand: Brand, data: dict[str, Any], request: HttpRequest, item: Any = None) -> None:
     if kind == "goal":
-        services.create_goal(brand, by=request.user, **data)
+        services.save_goal(brand, by=request.user, goal=item, **data)
     elif kind == "group":
-        services.create_target_group(brand, by=request.user, **data)
+        services.save_target_group(brand, by=request.user, group=item, **data)
     else:
-        services.save_kpi(brand, by=request.user, **data)
+        services.save_kpi(brand, by=request.user, kpi=item, **data)
 
 
 @brand_view
@@ -113,7 +131,7 @@ def strategy_add(request: HttpRequest, kind: str) -> HttpResponse:
     brand = _brand(request, manager=True)
     if kind not in FORMS:
         raise Http404(kind)
-    form = FORMS[kind](request.POST, brand=brand) if kind != "group" else TargetGroupForm(request.POST)
+    form = _form(kind, brand, request.POST)
     if form.is_valid():
         try:
             _save(kind, brand, form.cleaned_data, request)
@@ -125,22 +143,40 @@ def strategy_add(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "insights/strategy.html", context, status=422)
 
 
+def _item(brand: Brand, kind: str, pk: int) -> Goal | TargetGroup | KPI:
+    if kind not in MODELS:
+        raise Http404(kind)
+    item = MODELS[kind]._default_manager.filter(brand=brand, pk=pk).first()
+    if item is None:
+        raise Http404(kind)
+    return item
+
+
+@brand_view
+@login_required
+def strategy_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    brand = _brand(request, manager=True)
+    item = _item(brand, kind, pk)
+    form = _form(kind, brand, request.POST if request.method == "POST" else None, item=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save(kind, brand, form.cleaned_data, request, item)
+            flash(request, _("Saved."))
+            return redirect("insights:strategy", brand.slug)
+        except DomainError as exc:
+            form_errors(form, exc)
+    status = 422 if form.errors else 200
+    return render(
+        request, "insights/strategy_edit.html", {"form": form, "kind": kind, "item": item}, status=status
+    )
+
+
 @brand_view
 @login_required
 @require_POST
 def strategy_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     brand = _brand(request, manager=True)
-    models: dict[str, type[Goal] | type[TargetGroup] | type[KPI]] = {
-        "goal": Goal,
-        "group": TargetGroup,
-        "kpi": KPI,
-    }
-    if kind not in models:
-        raise Http404(kind)
-    item = models[kind]._default_manager.filter(brand=brand, pk=pk).first()
-    if item is None:
-        raise Http404(kind)
-    services.delete_strategy_item(item, by=request.user)
+    services.delete_strategy_item(_item(brand, kind, pk), by=request.user)
     flash(request, _("Deleted."))
     return redirect("insights:strategy", brand.slug)
 

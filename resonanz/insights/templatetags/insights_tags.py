@@ -1,4 +1,4 @@
-"""Template filters of the insights pages: KPI values with their unit, trend arrows."""
+"""Template filters of the insights pages: KPI values with their unit, trend arrows; the Bilanz link."""
 
 from __future__ import annotations
 
@@ -14,7 +14,11 @@ register = template.Library()
 
 @register.filter
 def kpi_value(figure: Any) -> str:
-    return format_value(figure)
+    text = format_value(figure)
+    approximate = (
+        getattr(figure, "approximate", False) if not isinstance(figure, dict) else figure.get("approximate")
+    )
+    return f"≈ {text}" if approximate and text != "—" else text
 
 
 @register.filter
@@ -38,9 +42,22 @@ def trend_arrow(direction: str | None) -> str:
 
 
 @register.filter
-def trend_text(direction: str | None) -> str:
+def trend_text(figure: Any) -> str:
+    """What the trend arrow means, or why there is none."""
+    if figure.trend is None:
+        if figure.value is None:
+            return _("no data in this period yet")
+        return _("no data for the period before")
     return {
         "up": _("higher than the period before"),
         "down": _("lower than the period before"),
         "flat": _("same as the period before"),
-    }.get(direction or "", _("no comparison"))
+    }[figure.trend]
+
+
+@register.simple_tag
+def bilanz_published(brand: Any) -> bool:
+    """Whether the brand publishes its Dialog-Bilanz (for a link in public page footers)."""
+    from resonanz.insights.brand_settings import settings_for
+
+    return bool(brand) and settings_for(brand).public_bilanz

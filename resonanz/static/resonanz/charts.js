@@ -4,14 +4,21 @@
   "use strict";
   if (typeof window.Chart === "undefined") return; // tables and CSV links still work without charts
 
+  var LABEL_MAX = 22; // category labels longer than this are shortened (the table has them in full)
+
   function readData(id) {
-    const node = document.getElementById("chart-data-" + id);
+    var node = document.getElementById("chart-data-" + id);
     return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function shorten(text) {
+    text = String(text);
+    return text.length > LABEL_MAX ? text.slice(0, LABEL_MAX - 1) + "…" : text;
   }
 
   function datasets(spec) {
     return spec.datasets.map(function (set) {
-      const colour = set.colors || set.color;
+      var colour = set.colors || set.color;
       return {
         label: set.label,
         data: set.data,
@@ -19,30 +26,41 @@
         borderColor: spec.type === "line" ? set.color : colour,
         borderWidth: spec.type === "line" ? 2 : 0,
         pointRadius: spec.type === "line" ? 2 : 0,
+        spanGaps: false, // a day without a base (no cycles) is a gap, not zero
         tension: 0.2,
       };
     });
   }
 
   function options(spec) {
-    const base = {
+    var base = {
       responsive: true,
       maintainAspectRatio: false,
       animation: false, // faster on phones, and the screenshot test sees the final picture at once
       plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
     };
     if (spec.type === "doughnut") return base;
-    const axis = { stacked: !!spec.stacked, ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 8 } };
-    const values = { stacked: !!spec.stacked, beginAtZero: true, ticks: { precision: 0 } };
+    var category = {
+      stacked: !!spec.stacked,
+      ticks: {
+        maxRotation: 0,
+        autoSkip: !spec.horizontal, // every topic gets its label
+        autoSkipPadding: 8,
+        callback: function (value) { return shorten(this.getLabelForValue(value)); },
+      },
+    };
+    var values = { stacked: !!spec.stacked, beginAtZero: true, ticks: { precision: 0 } };
+    if (spec.unit) values.title = { display: true, text: spec.unit };
+    if (spec.unit === "%") values.suggestedMax = 100;
     base.indexAxis = spec.horizontal ? "y" : "x";
-    base.scales = spec.horizontal ? { x: values, y: axis } : { x: axis, y: values };
+    base.scales = spec.horizontal ? { x: values, y: category } : { x: category, y: values };
     return base;
   }
 
   function draw(canvas) {
-    const spec = readData(canvas.dataset.chart);
-    if (!spec) return;
-    const chart = new window.Chart(canvas, {
+    var spec = readData(canvas.dataset.chart);
+    if (!spec) return null;
+    var chart = new window.Chart(canvas, {
       type: spec.type,
       data: { labels: spec.labels, datasets: datasets(spec) },
       options: options(spec),
