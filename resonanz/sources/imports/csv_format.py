@@ -36,14 +36,19 @@ def parse_time(value: str) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def _delimiter(text: str) -> str:
+    """The delimiter is the one the header line uses most. (csv.Sniffer also guesses the quoting from
+    the data and gets it wrong for texts with doubled quotes, splitting them into extra columns.)"""
+    header = text.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in ",;\t"}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def parse(path: Path, *, mapping: dict[str, str] | None = None, encoding: str = "utf-8") -> ParsedFile:
     text = read_text(path, encoding=encoding)
     columns = {**DEFAULT_MAPPING, **(mapping or {})}
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=_delimiter(text))
     header = reader.fieldnames or []
     if columns["text"] not in header:
         raise ImportFormatError(

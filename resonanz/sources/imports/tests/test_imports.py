@@ -149,3 +149,17 @@ def test_cli_import_dry_run_and_exit_codes(brand, capsys, settings):
     assert not Channel.objects.filter(name="Export").exists()  # a dry run stores nothing, not even that
     assert main(["import", str(FIXTURES / "broken.json"), "--brand", brand.slug]) == 1
     assert "nothing was stored" in capsys.readouterr().err
+
+
+def test_csv_quoted_fields_with_delimiters_quotes_and_newlines(brand, tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "id,text,author\n"
+        'q1,"Er sagte ""pünktlich"", aber, naja",anna\n'
+        'q2,"Zeile eins\nZeile zwei; mit Semikolon",bernd\n',
+        encoding="utf-8",
+    )
+    summary = import_file(channel_factory(brand), export)
+    assert (summary.new, summary.rejected) == (2, [])
+    assert Message.objects.get(external_id="q1").text == 'Er sagte "pünktlich", aber, naja'
+    assert Message.objects.get(external_id="q2").text == "Zeile eins\nZeile zwei; mit Semikolon"
