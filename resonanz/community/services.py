@@ -64,8 +64,17 @@ def _enqueue_entered(post: Post, *, edited: bool = False) -> None:
 
 def _ensure_participant(user: AnyUser, brand: Brand) -> User:
     member = check_authenticated(user)
+    _check_not_restricted(member, brand)
     join_brand(member, brand=brand)  # writing in a brand community makes you its member
     return member
+
+
+def _check_not_restricted(user: User, brand: Brand) -> None:
+    # Moderation owns restrictions (with their statements of reasons); imported here to keep the
+    # dependency one-way at import time.
+    from resonanz.moderation.permissions import check_can_write
+
+    check_can_write(user, brand)
 
 
 @transaction.atomic
@@ -122,30 +131,30 @@ def can_edit_post(post: Post, user: AnyUser) -> bool:
     )
 
 
-def check_can_edit_post(post: Post, user: AnyUser) -> None:
-    """Raise NotAllowed with the reason when ``user`` may not edit ``post`` (for showing the edit form)."""
-    check_authenticated(user)
-    if post.author_id != user.pk:
+def check_can_edit_post(post: Post, user: AnyUser) -> User:
+    """Raise NotAllowed with the reason when ``user`` may not edit ``post`` (also for showing the form)."""
+    editor = check_authenticated(user)
+    if post.author_id != editor.pk:
         raise NotAllowed(_("You can only edit your own posts."))
-    if not can_edit_post(post, user):
+    if post.visibility != Visibility.VISIBLE:
+        # A moderated post is part of the moderation record; its author appeals instead of editing.
+        raise NotAllowed(
+            _("This post was moderated and can no longer be edited; appeal the decision instead.")
+        )
+    _check_not_restricted(editor, post.brand)
+    if not can_edit_post(post, editor):
         raise NotAllowed(
             _("Posts can be edited for %(minutes)s minutes after writing.")
             % {"minutes": product_setting("EDIT_WINDOW_MINUTES")}
         )
+    return editor
 
 
 @transaction.atomic
 def edit_post(post: Post, *, body: str, by: AnyUser, title: str | None = None) -> Post:
     """Authors edit their own post within the edit window; nobody edits other people's words."""
-    check_authenticated(by)
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
-    if post.author_id != by.pk:
-        raise NotAllowed(_("You can only edit your own posts."))
-    if not can_edit_post(post, by):
-        raise NotAllowed(
-            _("Posts can be edited for %(minutes)s minutes after writing.")
-            % {"minutes": product_setting("EDIT_WINDOW_MINUTES")}
-        )
+    post = Post.objects.select_for_update().select_related("thread", "brand").get(pk=post.pk)
+    check_can_edit_post(post, by)
     post.body = clean_body(body)
     post.body_html = render_body(post.body)
     post.edited_at = timezone.now()

@@ -28,6 +28,7 @@ from resonanz.demo.content import DemoArticle, DemoPost, DemoThread, demo_articl
 from resonanz.demo.people import BRANDS, CATEGORIES, DEMO_PASSWORD, STAFF, USERS, DemoUser
 from resonanz.demo.summary import DemoSummary, demo_logins
 from resonanz.demo.timeline import SAFETY, post_times, start_time, thread_random
+from resonanz.moderation.demo import seed_demo as seed_moderation
 from resonanz.moderation.models import Report
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,12 @@ def load_demo(*, stdout: TextIO | None = None, now: datetime | None = None) -> D
     loader = _Loader(now=now or timezone.now())
     with transaction.atomic():
         loader.run(stdout)
+        # House rules and moderation history before classification runs, so that the automatic
+        # screening of the new posts has a rule to cite.
+        for brand in loader.brands.values():
+            loader.summary.seeded.setdefault("moderation", {})[brand.slug] = seed_moderation(
+                brand, now=loader.now
+            )
         transaction.on_commit(partial(_enqueue_entered, list(loader.new_post_ids), stdout=stdout))
     summary = loader.summary
     summary.logins = demo_logins()

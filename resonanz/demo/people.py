@@ -60,6 +60,8 @@ STAFF = (
     DemoUser("admin", "Admin (Demo)", ((ELBTAL, "admin"), (EISCAFE, "admin")), superuser=True),
     DemoUser("maren", "Maren Vogt (Elbtal Bahn)", ((ELBTAL, "manager"),)),
     DemoUser("mo", "Mo Schubert (Moderation)", ((ELBTAL, "moderator"),)),
+    # A second moderator: four eyes on criticism and appeals decided by someone else.
+    DemoUser("moritz", "Moritz Lange (Moderation)", ((ELBTAL, "moderator"),)),
     DemoUser("alex", "Alex K. (Elbtal Bahn)", ((ELBTAL, "agent"),)),
     DemoUser("mia", "Mia", ((ELBTAL, "member"), (EISCAFE, "member"))),
     DemoUser("gino", "Gino (Eiscafé Venezia)", ((EISCAFE, "manager"),)),

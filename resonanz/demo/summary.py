@@ -26,20 +26,31 @@ class DemoSummary:
     posts: int = 0
     articles: int = 0
     reports: int = 0
+    # What each domain app's own demo seed created: app -> brand slug -> {what: count}.
+    seeded: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def created_anything(self) -> bool:
-        return any((self.brands, self.users, self.threads, self.posts, self.articles, self.reports))
+        seeded = any(
+            n for brands in self.seeded.values() for counts in brands.values() for n in counts.values()
+        )
+        return seeded or any((self.brands, self.users, self.threads, self.posts, self.articles, self.reports))
 
     def format_counts(self) -> str:
         if not self.created_anything:
             return "Demo data is already loaded; nothing was changed."
-        return (
+        lines = [
             f"Created {self.brands} brands, {self.users} users, {self.threads} threads, "
             f"{self.posts} posts, {self.articles} articles and {self.reports} reports."
-        )
+        ]
+        for app, brands in self.seeded.items():
+            for slug, counts in brands.items():
+                made = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items() if n)
+                if made:
+                    lines.append(f"{app} ({slug}): {made}")
+        return "\n".join(lines)
 
     def format_logins(self) -> str:
         """A plain-text table: brand, role, user name, password, what the role can do."""

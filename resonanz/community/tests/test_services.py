@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from resonanz.accounts.models import Role
 from resonanz.accounts.permissions import has_role
+from resonanz.accounts.tests.factories import UserFactory
 from resonanz.community import services
 from resonanz.community.models import Post, Reaction, Thread
 from resonanz.community.search import search_posts
@@ -118,3 +119,40 @@ def test_search_finds_visible_posts_of_the_brand_only(brand, other_brand, member
     assert [p.body for p in results] == ["Die Klimaanlage im Regionalexpress ist kaputt"]
     assert search_posts(brand, "  ") == []
     assert search_posts(brand, 'AND OR "* NEAR(') == []  # FTS syntax in user input is harmless
+
+
+def test_restricted_author_cannot_write_or_edit_until_the_restriction_ends(brand):
+    from resonanz.accounts.tests.factories import member_factory
+    from resonanz.moderation import services as moderation
+    from resonanz.moderation.errors import AuthorRestricted
+    from resonanz.moderation.tests.factories import rule, rules_factory
+
+    rules_factory(brand)
+    author = member_factory(brand)
+    thread = thread_factory(brand, author=author, body="Ihr seid alle Idioten!")
+    kept = services.create_reply(thread, body="Mein zweiter Beitrag.", by=author)
+    offending = thread.posts.get(is_opening=True)
+    moderation.restrict_author(
+        offending,
+        by=member_factory(brand, Role.MODERATOR),
+        rules=[rule(brand)],
+        explanation="Beleidigung der Mitreisenden.",
+        restrict_days=7,
+    )
+    with pytest.raises(AuthorRestricted):
+        services.create_thread(brand, category=category_factory(brand), title="Neu", body="Hallo", by=author)
+    with pytest.raises(AuthorRestricted):
+        services.create_reply(thread, body="Noch einer", by=author)
+    with pytest.raises(AuthorRestricted):
+        services.edit_post(kept, body="geändert", by=author)
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert services.create_reply(thread, body="Wieder da.", by=author).body == "Wieder da."
+
+
+def test_moderated_post_cannot_be_edited_by_its_author(brand):
+    author = UserFactory()
+    post = thread_factory(brand, author=author, body="Text").posts.get()
+    Post.objects.filter(pk=post.pk).update(visibility="hidden")
+    post.refresh_from_db()
+    with pytest.raises(NotAllowed, match="moderated"):
+        services.edit_post(post, body="geändert", by=author)

@@ -112,10 +112,19 @@ def test_blog_articles_are_published_with_comments_and_one_draft(summary: DemoSu
         assert 3 <= article.discussion.posts.count() <= 8
 
 
-def test_open_reports_on_abusive_posts(summary: DemoSummary) -> None:
-    reports = Report.objects.filter(status=Report.Status.OPEN, reason=Report.Reason.ABUSE)
-    assert 2 <= reports.count() <= 3 == summary.reports
+def test_member_reports_on_abusive_posts_are_decided_by_the_moderation_history(summary: DemoSummary) -> None:
+    reports = Report.objects.filter(reason=Report.Reason.ABUSE, rule__isnull=True)
+    assert reports.count() == summary.reports == 3
     assert all(report.reporter_id != report.post.author_id for report in reports)
+    assert {report.status for report in reports} == {Report.Status.DECIDED}
+
+
+def test_moderation_history_is_seeded_and_its_log_verifies(summary: DemoSummary) -> None:
+    from resonanz.moderation.chain import verify_chain
+
+    elbtal = Brand.objects.get(slug="elbtal-bahn")
+    assert summary.seeded["moderation"]["elbtal-bahn"]["decisions"] > 0
+    assert verify_chain(elbtal).ok
 
 
 def test_every_listed_login_works_with_the_demo_password(summary: DemoSummary) -> None:
