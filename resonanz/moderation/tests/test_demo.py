@@ -30,9 +30,9 @@ VALIDATOR = jsonschema.Draft202012Validator(json.loads(dsa_export.SCHEMA_PATH.re
 
 
 def load_and_seed(now):
+    """The demo loader calls ``seed_demo`` for every brand; what it seeded is in its summary."""
     with mock.patch("resonanz.community.tasks.post_entered_task"):  # no classification of 183 posts
-        load_demo(now=now)
-        return {b.slug: seed_demo(b, now=now) for b in Brand.objects.order_by("slug")}
+        return load_demo(now=now).seeded["moderation"]
 
 
 @pytest.fixture(scope="module")
