@@ -12,7 +12,6 @@ from resonanz.accounts.models import ROLE_ORDER, Brand, Role, User
 from resonanz.accounts.permissions import AnyUser
 from resonanz.core.errors import NotFound
 from resonanz.inbox.models import (
-    ACTIVE_STATUSES,
     Conversation,
     ConversationEvent,
     Message,
@@ -24,6 +23,11 @@ from resonanz.inbox.models import (
 )
 from resonanz.inbox.permissions import check_admin, check_agent, check_manager, check_moderator
 from resonanz.inbox.search import conversation_ids_matching
+
+
+# Not ``is_active=True``: Django writes that as a bare column (WHERE "is_active"), which SQLite does not
+# match to the (brand, is_active, …) indexes; "IN (true)" it does, and PostgreSQL either way.
+ACTIVE = Q(is_active__in=[True])
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def _status_filter(status: str) -> Q:
         return Q()
     if status in Status.values:
         return Q(status=status)
-    return Q(status__in=ACTIVE_STATUSES)
+    return ACTIVE
 
 
 def _filters(brand: Brand, f: ConversationFilter, viewer: User) -> Q:
@@ -68,7 +72,7 @@ def _filters(brand: Brand, f: ConversationFilter, viewer: User) -> Q:
     elif f.assignee.isdigit():
         query &= Q(assignee_id=int(f.assignee))
     if f.overdue:
-        query &= Q(due_at__lt=timezone.now(), status__in=ACTIVE_STATUSES)
+        query &= ACTIVE & Q(due_at__lt=timezone.now())
     if f.q:
         query &= Q(pk__in=conversation_ids_matching(brand, f.q))
     return query
@@ -81,7 +85,10 @@ def list_conversations(
     conversations = Conversation.objects.filter(_filters(brand, filters, user), brand=brand)
     if filters.sort == "priority":
         # Earliest due first puts overdue conversations on top; due times follow the priority targets.
-        order: list[Any] = [F("due_at").asc(nulls_last=True), "-priority", "-last_activity_at", "-pk"]
+        # Active conversations always have a due time, so their order needs no NULLS LAST, which SQLite
+        # could not take from the (brand, is_active, due_at) index.
+        due = F("due_at").asc() if filters.status == "active" else F("due_at").asc(nulls_last=True)
+        order: list[Any] = [due, "-priority", "-last_activity_at", "-pk"]
     else:
         order = ["-last_activity_at", "-pk"]
     return conversations.select_related("channel", "assignee").order_by(*order)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,13 @@ class Conversation(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
+    # Kept by the database: "still needs the team" as one indexed column, so the default list (the
+    # active ones, newest or soonest due first) walks an index instead of sorting every active row.
+    is_active = models.GeneratedField(
+        expression=Q(status__in=[s.value for s in ACTIVE_STATUSES]),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [
@@ -70,7 +78,8 @@ class Conversation(models.Model):
         ]
         indexes = [
             models.Index(fields=["brand", "status", "-last_activity_at"], name="inbox_conv_status_recent"),
-            models.Index(fields=["brand", "status", "due_at"], name="inbox_conv_status_due"),
+            models.Index(fields=["brand", "is_active", "-last_activity_at"], name="inbox_conv_active_recent"),
+            models.Index(fields=["brand", "is_active", "due_at"], name="inbox_conv_active_due"),
             models.Index(fields=["brand", "-last_activity_at"], name="inbox_conv_recent"),
             models.Index(fields=["brand", "assignee", "status"], name="inbox_conv_assignee"),
         ]

@@ -14,6 +14,7 @@ from resonanz.accounts.permissions import AnyUser
 from resonanz.core.errors import InvalidInput, NotFound
 from resonanz.inbox.models import ACTIVE_STATUSES, Conversation, Priority, ResponseTarget, SavedReply
 from resonanz.inbox.permissions import check_manager
+from resonanz.inbox.routing import DEFAULT_TARGET_MINUTES
 
 PLACEHOLDERS = ("name", "brand", "agent")
 MAX_TARGET_MINUTES = 60 * 24 * 30
@@ -69,16 +70,18 @@ def delete_saved_reply(saved: SavedReply, *, by: AnyUser) -> None:
 
 @transaction.atomic
 def set_response_target(brand: Brand, *, priority: int, minutes: int | None, by: AnyUser) -> None:
-    """Set (or with ``minutes`` None remove) the target; due times of open conversations follow."""
+    """Set (or with ``minutes`` None remove: the default applies) the target; due times of open
+    conversations follow."""
     check_manager(by, brand)
     if priority not in Priority.values:
         raise InvalidInput({"priority": _("Unknown priority.")})
     if minutes is None:
         ResponseTarget.objects.filter(brand=brand, priority=priority).delete()
-        return
-    if not 1 <= minutes <= MAX_TARGET_MINUTES:
+        minutes = DEFAULT_TARGET_MINUTES[Priority(priority)]
+    elif not 1 <= minutes <= MAX_TARGET_MINUTES:
         raise InvalidInput({"minutes": _("Between 1 minute and 30 days, please.")})
-    ResponseTarget.objects.update_or_create(brand=brand, priority=priority, defaults={"minutes": minutes})
+    else:
+        ResponseTarget.objects.update_or_create(brand=brand, priority=priority, defaults={"minutes": minutes})
     Conversation.objects.filter(
         brand=brand, priority=priority, status__in=ACTIVE_STATUSES, first_customer_at__isnull=False
     ).update(due_at=F("first_customer_at") + timedelta(minutes=minutes))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from resonanz.accounts.models import Role, User
 from resonanz.accounts.permissions import AnyUser, has_role
 from resonanz.core.errors import InvalidInput
-from resonanz.inbox import webhooks
+from resonanz.inbox import routing, webhooks
 from resonanz.inbox.models import ACTIVE_STATUSES, Conversation, ConversationEvent, Note, Status
 from resonanz.inbox.permissions import check_agent, check_moderator
 
@@ -56,15 +56,21 @@ def set_status(conversation: Conversation, *, status: str, by: AnyUser) -> Conve
         return conversation
     conversation.status = status
     if previous not in ACTIVE_STATUSES and status in ACTIVE_STATUSES:
-        # Reopened by hand: a new measurement cycle starts now.
+        # Reopened by hand: a new measurement cycle starts now, with its own due time.
         conversation.first_customer_at, conversation.first_response_at = timezone.now(), None
+        conversation.due_at = routing.due_at(
+            routing.load_targets({conversation.brand_id}),
+            brand_id=conversation.brand_id,
+            priority=conversation.priority,
+            start=conversation.first_customer_at,
+        )
         ConversationEvent.objects.create(
             conversation=conversation,
             kind=ConversationEvent.Kind.REOPENED,
             actor=actor,
             data={"previous": previous},
         )
-    conversation.save(update_fields=["status", "first_customer_at", "first_response_at"])
+    conversation.save(update_fields=["status", "first_customer_at", "first_response_at", "due_at"])
     ConversationEvent.objects.create(
         conversation=conversation,
         kind=ConversationEvent.Kind.STATUS_CHANGED,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from resonanz.inbox.delivery import retry_reply
 from resonanz.inbox.explain import explanations_for
 from resonanz.inbox.forms import FilterForm, NoteForm, ReplyForm
 from resonanz.inbox.models import Status
+from resonanz.inbox.paging import COUNT_CAP, get_page
 from resonanz.inbox.services.replies import can_send
 from resonanz.sources.selectors import list_channels
 
@@ -38,10 +38,10 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
     form = _filter_form(request)
     conversations = selectors.list_conversations(brand, viewer=request.user, filters=form.to_filter())
-    page = Paginator(conversations, PER_PAGE, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    page = get_page(conversations, request.GET.get("page"), per_page=PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query.urlencode(), "count_cap": COUNT_CAP}
     template = (
         "inbox/includes/list_rows.html"
         if request.headers.get("HX-Target") == "inbox-rows"
