@@ -24,7 +24,6 @@ from resonanz.inbox.models import (
 from resonanz.inbox.permissions import check_admin, check_agent, check_manager, check_moderator
 from resonanz.inbox.search import conversation_ids_matching
 
-
 # Not ``is_active=True``: Django writes that as a bare column (WHERE "is_active"), which SQLite does not
 # match to the (brand, is_active, …) indexes; "IN (true)" it does, and PostgreSQL either way.
 ACTIVE = Q(is_active__in=[True])
