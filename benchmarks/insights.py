@@ -242,39 +242,46 @@ def write_data(data: dict[str, np.ndarray], say: Callable[[str], None]) -> dict[
     n_conv, n_msg = len(data["conv_start"]), len(data["msg_at"])
     started = time.perf_counter()
     with transaction.atomic():
-        conv_at = timestamps(data["conv_start"], postgres)
+        # Plain lists: indexing numpy arrays row by row costs more than the database.
+        conv_at = timestamps(data["conv_start"], postgres).tolist()
+        conv_brand = brand_ids[data["conv_brand"]].tolist()
+        conv_channel = channel_ids[data["conv_channel"]].tolist()
+        no = flag(False)
         bulk_write(
             Conversation._meta.db_table,
             ["id", "brand_id", "channel_id", "thread_key", "subject", "status", "priority", "sentiment",
              "post_type", "is_criticism", "needs_moderation", "topics", "labels", "customer_handle",
              "customer_name", "excerpt", "message_count", "last_activity_at", "created_at"],
             (
-                (i + 1, int(brand_ids[data["conv_brand"][i]]), int(channel_ids[data["conv_channel"][i]]),
-                 f"t{i + 1}", "", "closed", 2, "", "", flag(False), flag(False), "", "{}", "", "", "", 0,
-                 conv_at[i], conv_at[i])
+                (i + 1, conv_brand[i], conv_channel[i], f"t{i + 1}", "", "closed", 2, "", "", no, no, "", "{}",
+                 "", "", "", 0, conv_at[i], conv_at[i])
                 for i in range(n_conv)
             ),
         )  # fmt: skip
         say(f"{n_conv:,} conversations written ({time.perf_counter() - started:.0f} s)")
-        pool = {code: label_json(int(code)) for code in np.unique(data["msg_label"]) if code >= 0}
-        msg_at = timestamps(data["msg_at"], postgres)
+        pool = {int(code): label_json(int(code)) for code in np.unique(data["msg_label"]) if code >= 0}
+        msg_at = timestamps(data["msg_at"], postgres).tolist()
+        msg_conv, msg_label = data["msg_conv"].tolist(), data["msg_label"].tolist()
+        msg_channel = channel_ids[data["msg_channel"]].tolist()
+        msg_out, msg_auto = data["msg_dir"].astype(bool).tolist(), data["msg_auto"].astype(bool).tolist()
+        msg_author = data["msg_author"].tolist()
+        yes = flag(True)
         bulk_write(
             Message._meta.db_table,
             ["id", "conversation_id", "channel_id", "direction", "is_automated", "author_handle",
              "author_name", "text", "url", "external_id", "in_reply_to", "labels", "model_version",
              "created_at"],
             (
-                (i + 1, int(data["msg_conv"][i]), int(channel_ids[data["msg_channel"][i]]),
-                 "out" if data["msg_dir"][i] else "in", flag(data["msg_auto"][i]),
-                 "team" if data["msg_dir"][i] else f"p{data['msg_author'][i]}", "", texts[i % len(texts)],
-                 "", f"g{i + 1}", "", pool.get(int(data["msg_label"][i]), "{}"), "bench", msg_at[i])
+                (i + 1, msg_conv[i], msg_channel[i], "out" if msg_out[i] else "in", yes if msg_auto[i] else no,
+                 "team" if msg_out[i] else f"p{msg_author[i]}", "", texts[i % len(texts)], "", f"g{i + 1}", "",
+                 pool.get(msg_label[i], "{}"), "bench", msg_at[i])
                 for i in range(n_msg)
             ),
         )  # fmt: skip
         say(f"{n_msg:,} messages written ({time.perf_counter() - started:.0f} s)")
-        events = [(int(c), "created", conv_at[c - 1]) for c in range(1, n_conv + 1)]
-        reopen_at = timestamps(data["reopen_at"], postgres)
-        events += [(int(c), "reopened", reopen_at[k]) for k, c in enumerate(data["reopen_conv"])]
+        events = [(c, "created", conv_at[c - 1]) for c in range(1, n_conv + 1)]
+        reopen_at = timestamps(data["reopen_at"], postgres).tolist()
+        events += [(c, "reopened", reopen_at[k]) for k, c in enumerate(data["reopen_conv"].tolist())]
         events.sort(key=lambda e: e[2])
         bulk_write(
             ConversationEvent._meta.db_table,

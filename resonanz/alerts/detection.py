@@ -131,7 +131,7 @@ def check_brand(brand: Brand, *, now: datetime | None = None) -> Alert | None:
     ):
         return None
     baseline, zone = _baseline(brand, now), zoneinfo.ZoneInfo(brand.timezone)
-    windows = recent_windows(brand, now, detector.LEVEL_WINDOWS + 2)
+    windows = recent_windows(brand, now, detector.LEVEL_WINDOWS + detector.JUDGED_WINDOWS)
     expected = [baseline.expected(s.astimezone(zone).weekday(), s.astimezone(zone).hour) for s, _n in windows]
     found = detector.evaluate(
         [n for _s, n in windows], expected, sensitivity=settings.sensitivity, min_count=settings.min_count
