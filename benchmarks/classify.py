@@ -136,12 +136,14 @@ def sentiment_oof(data_dir: Path, seed: int) -> tuple[list[str], list[str], dict
     from resonanz.classify.ml.artefact import load
     from resonanz.classify.ml.datasets import load_germeval2017
     from resonanz.classify.ml.tasks import germeval2017_heads
-    from resonanz.classify.ml.training import TrainConfig, cross_validate
+    from resonanz.classify.ml.training import TrainConfig, char_columns, cross_validate
 
     rows = load_germeval2017(data_dir)
     head = germeval2017_heads(rows)[0]
     space = load().space
-    metrics = cross_validate(head, space.transform(head.texts), TrainConfig(data_dir, seed=seed))
+    metrics = cross_validate(
+        head, space.transform(head.texts), TrainConfig(data_dir, seed=seed), char_columns(space)
+    )
     return [r["text"] for r in rows], [r["sentiment"] for r in rows], metrics["germeval2017"]
 
 

@@ -64,6 +64,7 @@ def fit_head(
     seed: int = 13,
     nb: bool = False,
     ensemble: Sequence[Component] = (),
+    char_columns: np.ndarray | None = None,
 ) -> LinearHead:
     """Fit a head. ``targets``: class indices for softmax heads, a 0/1 matrix for sigmoid heads.
 
@@ -71,6 +72,7 @@ def fit_head(
     ``nb``: NB-weighted logistic regression (softmax heads), see :func:`_fit_nb_softmax`.
     ``ensemble``: softmax heads only, a weighted sum of several linear models (see
     :func:`_fit_ensemble`); used when every class is present, else the plain model is fitted.
+    ``char_columns``: indices of the char n-gram features (for ``lr_char`` members).
     """
     n_features = features.shape[1]
     if kind == "softmax":
@@ -81,7 +83,9 @@ def fit_head(
             intercept[int(present[0])] = 0.0
             return LinearHead(name, kind, outputs, coef, intercept)
         if ensemble and len(present) == len(outputs):
-            return _fit_ensemble(name, outputs, features, targets, ensemble, sample_weight, seed)
+            return _fit_ensemble(
+                name, outputs, features, targets, ensemble, sample_weight, seed, char_columns
+            )
         if nb:
             return _fit_nb_softmax(name, outputs, features, targets, present, c, sample_weight, seed)
         model = _logistic(c, seed)
@@ -151,7 +155,7 @@ class Component:
     ``weight``. Weights are fixed (about 1 / the std of the member's out-of-fold logits), so members
     with sharp and soft score scales contribute alike and training stays a single pass."""
 
-    kind: Literal["nb_lr", "lr", "lr_unbalanced", "sgd_huber"]
+    kind: Literal["nb_lr", "lr", "lr_unbalanced", "lr_char", "sgd_huber"]
     c: float
     weight: float
 
@@ -167,6 +171,7 @@ def _fit_ensemble(
     members: Sequence[Component],
     sample_weight: np.ndarray | None,
     seed: int,
+    char_columns: np.ndarray | None = None,
 ) -> LinearHead:
     """Sum of the members' centred logits. Every member is linear in the features and centring
     (subtracting the mean over classes) is linear too, so the sum is one ordinary linear head:
@@ -178,6 +183,14 @@ def _fit_ensemble(
         if member.kind == "nb_lr":
             head = _fit_nb_softmax(name, outputs, features, targets, present, member.c, sample_weight, seed)
             m_coef, m_intercept = head.coef, head.intercept
+        elif member.kind == "lr_char":  # char n-grams alone: another view of the same text
+            if char_columns is None:
+                raise ValueError("an lr_char ensemble member needs char_columns")
+            model = _member_model(member, seed)
+            model.fit(features[:, char_columns], targets, sample_weight=sample_weight)
+            m_coef = np.zeros((len(outputs), features.shape[1]))
+            m_coef[:, char_columns] = model.coef_
+            m_intercept = np.asarray(model.intercept_)
         else:
             model = _member_model(member, seed)
             model.fit(features, targets, sample_weight=sample_weight)
@@ -200,7 +213,7 @@ def _member_model(member: Component, seed: int) -> Any:
             tol=None,
             random_state=seed,
         )
-    balanced = "balanced" if member.kind == "lr" else None
+    balanced = "balanced" if member.kind in ("lr", "lr_char") else None
     return LogisticRegression(C=member.c, class_weight=balanced, max_iter=2000, random_state=seed)
 
 

@@ -31,7 +31,14 @@ DEFAULT_C = 2.0
 NB_HEADS = {"sentiment"}  # NB-weighted logistic regression beat plain LR under CV here only
 # Ensembles (softmax heads): members and weights chosen by CV, see docs/classify.md. With a missing
 # class (e.g. a brand's corrections alone) the head falls back to the NB/plain model above.
-HEAD_ENSEMBLE: dict[str, tuple[Component, ...]] = {}
+# Weights ~ 1 / std of each member's out-of-fold centred logits on GermEval 2017.
+HEAD_ENSEMBLE: dict[str, tuple[Component, ...]] = {
+    "sentiment": (
+        Component("nb_lr", 8.0, 0.49),
+        Component("lr_unbalanced", 4.0, 0.68),
+        Component("lr_char", 8.0, 0.70),
+    )
+}
 
 
 @dataclass
@@ -145,7 +152,17 @@ def head_metrics(head: LinearHead, decisions: np.ndarray, targets: np.ndarray) -
     return multi_label_metrics(gold_sets, pred_sets, head.outputs)
 
 
-def cross_validate(data: HeadData, features: sparse.csr_matrix, config: TrainConfig) -> dict[str, Any]:
+def char_columns(space: FeatureSpace) -> np.ndarray:
+    """Indices of the char n-gram features (word features carry the ``w:`` prefix)."""
+    return np.flatnonzero([not term.startswith("w:") for term in space.terms])
+
+
+def cross_validate(
+    data: HeadData,
+    features: sparse.csr_matrix,
+    config: TrainConfig,
+    chars: np.ndarray | None = None,
+) -> dict[str, Any]:
     """Out-of-fold scores with cross-fitted offsets; returns metrics per source dataset."""
     targets = data.target_array()
     weights = np.asarray(data.weights)
@@ -167,6 +184,7 @@ def cross_validate(data: HeadData, features: sparse.csr_matrix, config: TrainCon
             seed=config.seed,
             nb=data.name in NB_HEADS,
             ensemble=HEAD_ENSEMBLE.get(data.name, ()),
+            char_columns=chars,
         )
         logits[test] = head.logits(features[test])
     template = LinearHead(data.name, data.kind, data.outputs, np.zeros((1, 1)), np.zeros(1))
@@ -185,14 +203,18 @@ def cross_validate(data: HeadData, features: sparse.csr_matrix, config: TrainCon
 
 
 def train_head(
-    data: HeadData, features: sparse.csr_matrix, config: TrainConfig, progress: Progress = _quiet
+    data: HeadData,
+    features: sparse.csr_matrix,
+    config: TrainConfig,
+    progress: Progress = _quiet,
+    chars: np.ndarray | None = None,
 ) -> HeadResult:
     targets = data.target_array()
     cv: dict[str, Any] = {}
     offsets = np.zeros(len(data.outputs))
     if config.folds >= 2:
         progress(f"{data.name}: {config.folds}-fold cross-validation on {len(targets)} rows")
-        cv = cross_validate(data, features, config)
+        cv = cross_validate(data, features, config, chars)
         offsets = np.asarray(cv.pop("_offsets"))
     progress(f"{data.name}: fitting on {len(targets)} rows")
     head = fit_head(
@@ -206,6 +228,7 @@ def train_head(
         seed=config.seed,
         nb=data.name in NB_HEADS,
         ensemble=HEAD_ENSEMBLE.get(data.name, ()),
+        char_columns=chars,
     )
     head.offsets = offsets
     return HeadResult(head, data.datasets, len(targets), cv)
@@ -222,13 +245,14 @@ def train_heads(
 ) -> dict[str, HeadResult]:
     cache: dict[str, sparse.csr_matrix] = {}
     results: dict[str, HeadResult] = {}
+    chars = char_columns(space)
     for name, data in heads.items():
         # heads trained on the same texts (GermEval 2017, 2021) share one feature matrix
         key = str(hash(tuple(data.texts)))
         if key not in cache:
             progress(f"{name}: extracting features of {len(data.texts)} texts")
             cache[key] = space.transform(data.texts)
-        results[name] = train_head(data, cache[key], config, progress)
+        results[name] = train_head(data, cache[key], config, progress, chars)
     return results
 
 

@@ -95,6 +95,7 @@ def test_official_f1_is_harmonic_mean_of_macro_p_and_r() -> None:
 def test_an_ensemble_head_is_one_linear_model_equal_to_the_sum_of_its_members() -> None:
     from resonanz.classify.ml.features import FeatureSpace
     from resonanz.classify.ml.linear import Component, fit_head
+    from resonanz.classify.ml.training import char_columns
 
     texts = ["gut toll danke", "schlecht mies ärgerlich", "zug fährt heute", "toll super", "mies kaputt"] * 4
     targets = np.array([2, 0, 1, 2, 0] * 4)
@@ -103,17 +104,27 @@ def test_an_ensemble_head_is_one_linear_model_equal_to_the_sum_of_its_members() 
     members = (
         Component("nb_lr", 2.0, 0.5),
         Component("lr_unbalanced", 4.0, 0.7),
+        Component("lr_char", 8.0, 0.7),
         Component("sgd_huber", 1e-4, 1.0),
     )
+    chars = char_columns(space)
     outputs = ["negative", "neutral", "positive"]
-    ensemble = fit_head("s", "softmax", outputs, x, targets, ensemble=members)
+    ensemble = fit_head("s", "softmax", outputs, x, targets, ensemble=members, char_columns=chars)
     expected = np.zeros((len(texts), 3))
     for member in members:
         alone = fit_head(
-            "s", "softmax", outputs, x, targets, ensemble=(Component(member.kind, member.c, 1.0),)
+            "s",
+            "softmax",
+            outputs,
+            x,
+            targets,
+            ensemble=(Component(member.kind, member.c, 1.0),),
+            char_columns=chars,
         )
         expected += member.weight * alone.logits(x)
     assert np.allclose(ensemble.logits(x), expected)
+    char_only = fit_head("s", "softmax", outputs, x, targets, ensemble=(members[2],), char_columns=chars).coef
+    assert not char_only[:, [i for i, t in enumerate(space.terms) if t.startswith("w:")]].any()
     assert (ensemble.logits(x).argmax(axis=1) == targets).all()
     # a class missing from the data (a brand's corrections alone): the plain model, no crash
     two = fit_head("s", "softmax", outputs, x[targets != 1], targets[targets != 1], ensemble=members)
