@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -119,17 +120,18 @@ def surge_evidence(brand: Brand, start: datetime, end: datetime) -> tuple[list[d
     return topics, examples[:EXAMPLES]
 
 
-def check_brand(brand: Brand, *, now: datetime | None = None) -> Alert | None:
-    """Evaluate the brand's latest windows; open an alert on a surge unless one is already unresolved."""
-    from resonanz.alerts.services import open_alert
+@dataclass(frozen=True)
+class Surge:
+    detection: detector.Detection
+    start: datetime
+    end: datetime
+    topics: list[dict]
+    examples: list[int]
 
-    now = now or timezone.now()
+
+def find_surge(brand: Brand, *, now: datetime) -> Surge | None:
+    """The surge in the brand's latest complete windows, with its evidence; None when all is calm."""
     settings = settings_for(brand)
-    if (
-        not settings.enabled
-        or Alert.objects.filter(brand=brand).exclude(status=Alert.Status.RESOLVED).exists()
-    ):
-        return None
     baseline, zone = _baseline(brand, now), zoneinfo.ZoneInfo(brand.timezone)
     windows = recent_windows(brand, now, detector.LEVEL_WINDOWS + detector.JUDGED_WINDOWS)
     expected = [baseline.expected(s.astimezone(zone).weekday(), s.astimezone(zone).hour) for s, _n in windows]
@@ -140,8 +142,29 @@ def check_brand(brand: Brand, *, now: datetime | None = None) -> Alert | None:
         return None
     start, end = windows[-found.windows][0], windows[-1][0] + WINDOW
     topics, examples = surge_evidence(brand, start, end)
+    return Surge(detection=found, start=start, end=end, topics=topics, examples=examples)
+
+
+def check_brand(brand: Brand, *, now: datetime | None = None) -> Alert | None:
+    """Evaluate the brand's latest windows; open an alert on a surge unless one is already unresolved."""
+    from resonanz.alerts.services import open_alert
+
+    now = now or timezone.now()
+    if (
+        not settings_for(brand).enabled
+        or Alert.objects.filter(brand=brand).exclude(status=Alert.Status.RESOLVED).exists()
+    ):
+        return None
+    surge = find_surge(brand, now=now)
+    if surge is None:
+        return None
     return open_alert(
-        brand, detection=found, window_start=start, window_end=end, topics=topics, examples=examples
+        brand,
+        detection=surge.detection,
+        window_start=surge.start,
+        window_end=surge.end,
+        topics=surge.topics,
+        examples=surge.examples,
     )
 
 
