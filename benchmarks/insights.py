@@ -227,6 +227,9 @@ def write_data(data: dict[str, np.ndarray], say: Callable[[str], None]) -> dict[
 
     postgres = connection.vendor == "postgresql"
     flag = (lambda v: "t" if v else "f") if postgres else (lambda v: 1 if v else 0)
+    if not postgres:  # a page cache of 1 GB: the indexes of ten million rows do not fit in the default 2 MB
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -1000000")
     brands = [
         Brand.objects.create(name=f"Bench {b}", slug=f"bench-{b}", timezone="Europe/Berlin")
         for b in range(len(BRAND_SHARES))
@@ -273,7 +276,7 @@ def write_data(data: dict[str, np.ndarray], say: Callable[[str], None]) -> dict[
              "created_at"],
             (
                 (i + 1, msg_conv[i], msg_channel[i], "out" if msg_out[i] else "in", yes if msg_auto[i] else no,
-                 "team" if msg_out[i] else f"p{msg_author[i]}", "", texts[i % len(texts)], "", f"g{i + 1}", "",
+                 "team" if msg_out[i] else f"p{msg_author[i]}", "", texts[i % len(texts)], "", f"g{i + 1:09d}", "",
                  pool.get(msg_label[i], "{}"), "bench", msg_at[i])
                 for i in range(n_msg)
             ),
@@ -386,6 +389,11 @@ def measure(repeat: int, days: int, say: Callable[[str], None]) -> list[dict[str
     from resonanz.insights.charts import BUILDERS
     from resonanz.insights.evaluation import evaluate_kpis, headline
 
+    from django.db import connection
+
+    if connection.vendor == "sqlite":  # measure with the production settings, not the bulk-load cache
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -2000")
     brands = list(Brand.objects.filter(slug__startswith="bench-").order_by("pk"))
     strategy_for(brands[0])
     user, _created = User.objects.get_or_create(username="bench-manager", defaults={"email": "b@x.invalid"})

@@ -26,6 +26,21 @@ def managers(brand: Brand) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True).exclude(email=""))
 
 
+def examples(alert: Alert) -> list[dict[str, Any]]:
+    """The example posts of the surge as short excerpts (the brand's own data, to its own endpoints)."""
+    from resonanz.alerts.selectors import example_messages
+
+    return [
+        {
+            "id": m.pk,
+            "channel": m.channel.name,
+            "created_at": m.created_at.isoformat(),
+            "excerpt": m.text[:280],
+        }
+        for m in example_messages(alert)
+    ]
+
+
 def alert_data(alert: Alert) -> dict[str, Any]:
     return {
         "id": alert.pk,
@@ -38,6 +53,7 @@ def alert_data(alert: Alert) -> dict[str, Any]:
         "p_value": alert.p_value,
         "driving_topics": alert.driving_topics,
         "example_message_ids": alert.example_message_ids,
+        "examples": examples(alert),
         "crisis": hasattr(alert, "crisis"),
     }
 
@@ -81,7 +97,8 @@ def mail_alert(alert_id: int, kind: str, recipient_ids: list[int] | None = None)
         "resolved": _("[%(brand)s] Alert resolved, the post-mortem is ready"),
     }[kind] % {"brand": alert.brand.name}
     url = settings.RESONANZ.get("BASE_URL", "") + reverse("alerts:detail", args=[alert.brand.slug, alert.pk])
-    body = render_to_string("alerts/alert_mail.txt", {"alert": alert, "kind": kind, "url": url})
+    context = {"alert": alert, "kind": kind, "url": url, "examples": examples(alert)}
+    body = render_to_string("alerts/alert_mail.txt", context)
     send_mail(subject, body, None, [p.email for p in people])
     return len(people)
 

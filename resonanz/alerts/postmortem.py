@@ -4,7 +4,7 @@ moderation actions during the crisis — stored as JSON and as rendered HTML on 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -23,16 +23,20 @@ MAX_TOPIC_POSTS = 20_000  # the topics of a very long crisis are read from its f
 
 def _volumes(alert: Alert, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Incoming and negative posts per hour, from the 15-minute windows of the crisis detector."""
-    rows = WindowCount.objects.filter(brand=alert.brand, start__gte=start, start__lt=end)
+    first = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    rows = WindowCount.objects.filter(brand=alert.brand, start__gte=first, start__lt=end)
     hours: dict[datetime, Counter[str]] = defaultdict(Counter)
     for window, total, negative in rows.values_list("start", "total", "negative"):
-        hour = window.replace(minute=0, second=0, microsecond=0)
+        hour = window.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         hours[hour]["total"] += total
         hours[hour]["negative"] += negative
-    return [
-        {"hour": h.isoformat(), "total": c["total"], "negative": c["negative"]}
-        for h, c in sorted(hours.items())
-    ]
+    out, hour = [], first
+    while hour < end and len(out) < 24 * 31:  # every hour, the quiet ones too (at most a month)
+        out.append(
+            {"hour": hour.isoformat(), "total": hours[hour]["total"], "negative": hours[hour]["negative"]}
+        )
+        hour += timedelta(hours=1)
+    return out
 
 
 def _topics(alert: Alert, start: datetime, end: datetime) -> list[dict[str, Any]]:
@@ -115,10 +119,19 @@ def build_postmortem(alert: Alert) -> dict[str, Any]:
     }
 
 
+def _for_display(pm: dict[str, Any]) -> dict[str, Any]:
+    """The post-mortem with its ISO times as datetimes, for the template (which shows brand time)."""
+    shown = dict(pm)
+    shown["timeline"] = [dict(e, at=datetime.fromisoformat(e["at"])) for e in pm["timeline"]]
+    shown["volumes"] = [dict(v, hour=datetime.fromisoformat(v["hour"])) for v in pm["volumes"]]
+    return shown
+
+
 def write_postmortem(alert: Alert) -> Alert:
     alert.postmortem = build_postmortem(alert)
     alert.postmortem_html = render_to_string(
-        "alerts/postmortem.html", {"alert": alert, "pm": alert.postmortem}
+        "alerts/postmortem.html",
+        {"alert": alert, "pm": _for_display(alert.postmortem), "zone": alert.brand.timezone},
     )
     alert.save(update_fields=["postmortem", "postmortem_html"])
     return alert

@@ -64,3 +64,24 @@ def test_a_busy_day_raises_the_expectation_so_it_is_not_a_surge():
     busy_day = [17] * 24 + [20, 20]  # the whole day runs 70 % above the baseline
     assert evaluate(busy_day, expected) is None
     assert evaluate([10] * 24 + [40, 40], expected) is not None
+
+
+def test_a_small_brands_slow_surge_is_flagged_over_two_hours():
+    """0.1 negatives expected per window: no half hour reaches six, but two hours hold nine."""
+    expected = [0.1] * 32
+    observed = [0] * 24 + [1, 1, 1, 2, 1, 1, 1, 1]
+    found = evaluate(observed, expected, min_count=6)
+    assert found is not None and found.windows == 8 and found.observed == 9
+
+
+def test_a_large_brand_is_judged_on_half_hours_only():
+    """A large brand an hour above its baseline is having a busy hour, not a crisis."""
+    expected = [20.0] * 32
+    observed = [20] * 24 + [27, 27, 27, 27, 27, 27, 27, 27]
+    assert evaluate(observed, expected, min_count=6) is None
+
+
+def test_alpha_can_be_swept():
+    observed, expected = [6, 7], [2.5, 2.5]
+    assert evaluate(observed, expected, alpha=1e-9) is None
+    assert evaluate(observed, expected, alpha=0.05) is not None

@@ -11,7 +11,7 @@ from resonanz.alerts import detection, services
 from resonanz.alerts.brand_settings import save_holding_statement
 from resonanz.alerts.detector import Detection
 from resonanz.alerts.models import Alert, AlertSettings, CrisisMode
-from resonanz.core.errors import Conflict, NotAllowed
+from resonanz.core.errors import Conflict, InvalidInput, NotAllowed
 from resonanz.inbox.models import SavedReply, WebhookDelivery, WebhookEndpoint
 from resonanz.insights import rollup
 from resonanz.insights.tests import factories as f
@@ -163,3 +163,63 @@ def test_postmortem_counts_the_crisis(brand, manager, agent, alert):
     assert pm["responses"]["answered"] == 1 and pm["responses"]["median_minutes"] == 6.0
     assert pm["topics"] == [{"topic": "app", "negative": 1}]
     assert sum(v["negative"] for v in pm["volumes"]) == 1
+
+
+def test_the_freeze_stops_a_moderator_until_a_manager_records_an_override(brand, manager, moderator, alert):
+    """Through the moderation service itself: the freeze is the moderation app's, crisis mode switches it."""
+    from resonanz.community.tests.factories import thread_factory
+    from resonanz.moderation.errors import DeletionFrozen
+    from resonanz.moderation.models import HouseRule
+    from resonanz.moderation.services import hide_post, publish_house_rules, record_freeze_override
+
+    publish_house_rules(brand, rules=[("Respekt", "Keine Beleidigungen.")], by=manager)
+    rule = HouseRule.objects.get(version__brand=brand)
+    post = thread_factory(brand).posts.first()
+    post.labels = {"sentiment": "negative", "criticism": True}
+    post.save(update_fields=["labels"])
+    services.open_crisis(alert, by=manager)
+    with pytest.raises(DeletionFrozen):
+        hide_post(post, by=moderator, rules=[rule], explanation="Unpassend formuliert.")
+    record_freeze_override(post, by=manager, reason="Enthält private Daten einer Mitarbeiterin.")
+    decision = hide_post(post, by=moderator, rules=[rule], explanation="Unpassend formuliert.")
+    assert decision.freeze_override is not None  # logged with the override; still four eyes for criticism
+    services.resolve_alert(alert, by=manager)
+    assert alert.__class__.objects.get(pk=alert.pk).postmortem["moderation"]["freeze_overrides"] == 1
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_alert_mail_and_webhook_name_topics_and_example_posts(
+    brand, manager, django_capture_on_commit_callbacks
+):
+    chan = f.channel(brand)
+    endpoint = WebhookEndpoint.objects.create(brand=brand, url="http://127.0.0.1:9/hook", secret="")
+    quiet_history(brand, chan)
+    surge(brand, chan, per_window=10)
+    rollup.consume_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = detection.check_brand(brand, now=NOW)
+    assert alert is not None
+    payload = WebhookDelivery.objects.get(endpoint=endpoint).payload["alert"]
+    assert payload["driving_topics"][0]["topic"] == "app" and len(payload["examples"]) == 5
+    assert {"id", "channel", "created_at", "excerpt"} <= set(payload["examples"][0])
+    body = mail.outbox[0].body
+    assert mail.outbox[0].to == [manager.email] and "app (" in body
+    assert "- … (Mastodon)" in body  # the example posts, excerpt and channel
+
+
+def test_crisis_escalates_only_to_managers_and_mails_them(
+    brand, manager, agent, alert, django_capture_on_commit_callbacks
+):
+    with pytest.raises(InvalidInput):
+        services.open_crisis(alert, by=manager, escalate_to=[agent])
+    AlertSettings.objects.create(brand=brand).escalate_to.set([manager])
+    with django_capture_on_commit_callbacks(execute=True):
+        crisis = services.open_crisis(
+            alert, by=manager, status_post="Wir kümmern uns.", status_title="Störung S1"
+        )
+    assert list(crisis.escalated_to.all()) == [manager]  # from the alert settings when none are named
+    assert any("escalation list" in m.body or "Eskalation" in m.body for m in mail.outbox)
+    from resonanz.blog.models import Article
+
+    article = Article.objects.get(pk=crisis.status_article_id)
+    assert article.title == "Störung S1" and article.published_at is not None

@@ -55,6 +55,12 @@ def trend_text(figure: Any) -> str:
     }[figure.trend]
 
 
+@register.filter
+def topic(name: str) -> str:
+    """A topic as people read it (the classifier's aspect names use underscores)."""
+    return str(name).replace("_", " ")
+
+
 @register.simple_tag
 def bilanz_published(brand: Any) -> bool:
     """Whether the brand publishes its Dialog-Bilanz (for a link in public page footers)."""

@@ -81,3 +81,36 @@ def test_alerts_list_acknowledge_resolve(client, brand, agent, manager, alert):
         f"{path}/resolve", {"note": "ok"}, content_type="application/json", **auth(manager)
     )
     assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
+
+
+def test_crisis_mode_through_the_api(client, brand, manager, agent, alert):
+    path = f"/api/brands/{brand.slug}/alerts/{alert.pk}/crisis"
+    body = {
+        "freeze": True,
+        "escalate_to": [manager.username],
+        "status_title": "Störung",
+        "status_post": "Wir sind dran.",
+    }
+    assert client.post(path, body, content_type="application/json", **auth(agent)).status_code == 403
+    refused = client.post(
+        path, dict(body, escalate_to=[agent.username]), content_type="application/json", **auth(manager)
+    )
+    assert refused.status_code == 422
+    response = client.post(path, body, content_type="application/json", **auth(manager))
+    crisis = response.json()["crisis"]
+    assert (
+        response.status_code == 200 and crisis["active"] and crisis["freeze"] and crisis["status_article_id"]
+    )
+    assert crisis["escalated_to"] == [manager.public_name]
+    again = client.post(path, body, content_type="application/json", **auth(manager))
+    assert again.status_code == 409
+
+
+def test_series_come_with_their_definition_and_stable_keys(client, brand, agent, data):
+    body = client.get(
+        f"/api/brands/{brand.slug}/insights/series/response_rate?period=2026-10", **auth(agent)
+    ).json()
+    assert body["definition"]
+    keys = {d["key"]: d for d in body["datasets"]}
+    assert keys["response_rate"]["drawn"] and not keys["cycles"]["drawn"]
+    assert sum(keys["cycles"]["data"]) == 1 and sum(keys["answered"]["data"]) == 1

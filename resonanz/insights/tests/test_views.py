@@ -146,3 +146,54 @@ def test_bilanz_is_public_only_when_enabled(client, brand, manager, traffic):
     InsightsSettings.objects.create(brand=brand, public_bilanz=True)
     html = client.get(bilanz).content.decode()
     assert "Dialog-Bilanz" in html and "Moderation" in html
+
+
+def test_manager_edits_a_kpi_and_another_brand_cannot(client, brand, other_brand, manager, traffic):
+    from resonanz.insights.services import save_kpi
+
+    kpi = save_kpi(brand, name="Antwortquote", metric="response_rate", target=80, by=manager)
+    client.force_login(manager)
+    edit = url("strategy_edit", brand, "kpi", kpi.pk)
+    page = client.get(edit).content.decode()
+    assert 'value="Antwortquote"' in page and 'id="kpi-name"' in page
+    response = client.post(
+        edit, {"name": "Antwortquote 90 %", "metric": "response_rate", "target": 90, "period": "quarter"}
+    )
+    assert response.status_code == 302
+    kpi.refresh_from_db()
+    assert (kpi.name, kpi.target, kpi.period) == ("Antwortquote 90 %", 90.0, "quarter")
+    bad = client.post(edit, {"name": "x", "metric": "response_rate", "target": 140, "period": "month"})
+    assert bad.status_code == 422 and KPI.objects.get().target == 90.0  # nothing half-saved
+    assert (
+        client.get(reverse("insights:strategy_edit", args=[other_brand.slug, "kpi", kpi.pk])).status_code
+        == 403
+    )
+
+
+def test_strategy_forms_on_one_page_have_distinct_ids(client, brand, manager):
+    client.force_login(manager)
+    page = client.get(url("strategy", brand)).content.decode()
+    assert 'id="kpi-name"' in page and 'id="group-name"' in page and 'id="goal-title"' in page
+    assert page.count('id="kpi-name"') == 1
+
+
+def test_dashboard_shows_the_strategy_kpis_with_targets(client, brand, manager, traffic):
+    import time_machine
+
+    from resonanz.insights.services import save_kpi
+
+    save_kpi(brand, name="Median unter 30 Minuten", metric="median_first_response", target=30, by=manager)
+    client.force_login(manager)
+    with time_machine.travel("2026-10-20 12:00+02:00"):
+        html = client.get(url("dashboard", brand), {"period": "2026-10"}).content.decode()
+    assert "Median unter 30 Minuten" in html and "30.0 min" in html.replace("Min.", "min")
+    assert "on-track" in html  # 30 min in October: the target (at most 30) is met
+
+
+def test_bilanz_link_tag_follows_the_setting(brand):
+    from django.template import Context, Template
+
+    template = Template("{% load insights_tags %}{% bilanz_published brand as on %}{{ on }}")
+    assert template.render(Context({"brand": brand})) == "False"
+    InsightsSettings.objects.create(brand=brand, public_bilanz=True)
+    assert template.render(Context({"brand": brand})) == "True"

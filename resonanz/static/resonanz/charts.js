@@ -11,8 +11,15 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  var ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+  var lang = document.documentElement.lang || "de";
+
   function shorten(text) {
     text = String(text);
+    var day = ISO_DAY.exec(text); // days on an axis as "24.11." (the table keeps the full date)
+    if (day) {
+      return new Date(+day[1], +day[2] - 1, +day[3]).toLocaleDateString(lang, { day: "numeric", month: "numeric" });
+    }
     return text.length > LABEL_MAX ? text.slice(0, LABEL_MAX - 1) + "…" : text;
   }
 
