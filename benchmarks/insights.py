@@ -383,13 +383,12 @@ def _stats(samples: list[float]) -> dict[str, float]:
 
 def measure(repeat: int, days: int, say: Callable[[str], None]) -> list[dict[str, Any]]:
     import time_machine
+    from django.db import connection
     from django.test import Client
 
     from resonanz.accounts.models import Brand, Membership, Role, User
     from resonanz.insights.charts import BUILDERS
     from resonanz.insights.evaluation import evaluate_kpis, headline
-
-    from django.db import connection
 
     if connection.vendor == "sqlite":  # measure with the production settings, not the bulk-load cache
         with connection.cursor() as cursor:
