@@ -63,7 +63,8 @@ class AlertSettingsForm(forms.Form):
         min_value=1,
         max_value=10_000,
         help_text=_(
-            "A surge needs at least this many negative posts in 30 minutes, however quiet the brand."
+            "A surge needs at least this many negative posts — in 30 minutes, or for a quiet brand in one "
+            "to two hours — however quiet the brand usually is."
         ),
     )
     escalate_to = forms.ModelMultipleChoiceField(

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from resonanz.insights.reports import format_value
 
+# fpdf2 subsets the font with fontTools, which logs every glyph at INFO: noise in the CLI and the worker.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 # A Unicode TrueType font where the system has one (umlauts, “-”, “≥”); else the core font in Latin-1.
 FONT_CANDIDATES = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
 
@@ -96,7 +100,11 @@ def render_pdf(report: dict[str, Any]) -> bytes:
             ],
         )
     pdf.heading(_("Volume"))
-    pdf.data_table([_("Figure"), _("Count")], [[k, v] for k, v in report["volume"].items()])
+    pdf.data_table([_("Figure"), _("Count")], [[k, v] for k, v in report["volume"]])
+    pdf.heading(_("Time to first response"))
+    pdf.data_table(
+        [_("Answered within"), _("Measurement cycles")], [[k, v] for k, v in report["response_times"]]
+    )
     if report["topics"]:
         pdf.heading(_("Top topics"))
         pdf.data_table(
@@ -119,6 +127,23 @@ def render_pdf(report: dict[str, Any]) -> bytes:
             [_("freeze overrides"), moderation["freeze_overrides"]],
         ],
     )
+    pdf.heading(_("Crisis alerts"))
+    if report["alerts"]:
+        pdf.data_table(
+            [_("Opened"), _("Negative posts (expected)"), _("Driving topics"), _("Status")],
+            [
+                [
+                    date_format(timezone.localtime(a["opened_at"]), "SHORT_DATETIME_FORMAT"),
+                    f"{a['observed']} ({a['expected']:.2f})",
+                    a["topics"] or "—",
+                    a["status"],
+                ]
+                for a in report["alerts"]
+            ],
+        )
+    else:
+        pdf.use(9)
+        pdf.cell(0, 6, pdf.text_of(_("No crisis alert in this period.")), new_x="LMARGIN", new_y="NEXT")
     pdf.heading(_("Definitions"))
     pdf.use(8)
     for figure in report["kpis"]:

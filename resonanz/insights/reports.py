@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from resonanz.accounts.models import Brand
 from resonanz.insights import figures
 from resonanz.insights.brand_settings import settings_for
-from resonanz.insights.charts import channels_chart
+from resonanz.insights.charts import channels_chart, topic_label
 from resonanz.insights.evaluation import Calculator, KpiFigure, headline
 from resonanz.insights.kpis import DEFINITIONS, on_track
 from resonanz.insights.models import KPI
 from resonanz.insights.moderation_figures import moderation_summary
+from resonanz.insights.response import response_distribution
 from resonanz.insights.scope import Scope, scope_for
 
 
@@ -40,10 +41,46 @@ def _strategy(scope: Scope, business: bool) -> list[dict[str, Any]]:
     return rows
 
 
+def _volume(scope: Scope) -> list[tuple[str, int]]:
+    sentiments = figures.sentiment_totals(scope)
+    flags = figures.totals(scope, ["criticism", "abuse"], by="metric")
+    return [
+        (_("incoming posts"), sum(sentiments.values())),
+        (_("positive"), sentiments.get("positive", 0)),
+        (_("neutral"), sentiments.get("neutral", 0)),
+        (_("negative"), sentiments.get("negative", 0)),
+        (_("not classified"), sentiments.get("unlabelled", 0)),
+        (_("criticism (protected)"), flags.get("criticism", 0)),
+        (_("abuse"), flags.get("abuse", 0)),
+    ]
+
+
+def _alerts(scope: Scope) -> list[dict[str, Any]]:
+    """The crisis alerts opened in the period. The alerts app reads insights, not the other way round: its
+    model is looked up by name, so insights works without it and no import cycle arises."""
+    from django.apps import apps
+
+    if not apps.is_installed("resonanz.alerts"):
+        return []
+    alert_model = apps.get_model("alerts", "Alert")
+    rows = alert_model.objects.filter(brand=scope.brand, opened_at__gte=scope.start, opened_at__lt=scope.end)
+    return [
+        {
+            "id": a.pk,
+            "opened_at": a.opened_at,
+            "status": a.get_status_display(),
+            "observed": a.observed,
+            "expected": a.expected,
+            "topics": ", ".join(str(t["topic"]).replace("_", " ") for t in a.driving_topics),
+            "crisis": hasattr(a, "crisis"),
+        }
+        for a in rows.select_related("crisis").order_by("opened_at")
+    ]
+
+
 def build_report(brand: Brand, period_label: str) -> dict[str, Any]:
     scope = scope_for(brand, period_label)
     business = settings_for(brand).business_hours
-    sentiments = figures.sentiment_totals(scope)
     channels = channels_chart(scope)
     return {
         "brand": brand,
@@ -52,15 +89,13 @@ def build_report(brand: Brand, period_label: str) -> dict[str, Any]:
         "business_hours": business,
         "kpis": headline(scope),
         "strategy": _strategy(scope, business),
-        "volume": {
-            "total": sum(sentiments.values()),
-            **{key: sentiments.get(key, 0) for key in ("positive", "neutral", "negative", "unlabelled")},
-            **{k: sum(v) for k, v in figures.criticism_abuse_series(scope).items()},
-        },
-        "topics": figures.top_topics(scope),
+        "volume": _volume(scope),
+        "topics": [dict(t, topic=topic_label(t["topic"])) for t in figures.top_topics(scope)],
+        "response_times": response_distribution(scope),
         "channels": {"headers": channels.headers, "rows": channels.rows},
         "participants": figures.participants(scope),
         "moderation": moderation_summary(brand, scope.period),
+        "alerts": _alerts(scope),
     }
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
 from django.test import Client
+from PIL import Image
 
 from resonanz.insights import rollup
+from resonanz.insights.charts import BUILDERS
 from resonanz.insights.tests import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,12 +49,16 @@ def test_dashboard_charts_render(browser_page, live_server, brand, agent):
     page.goto(f"{live_server.url}/b/{brand.slug}/insights/?period=2026-10")
     page.wait_for_selector('canvas[data-chart="sentiment"][data-rendered="true"]')
     rendered = page.locator("canvas[data-rendered=true]")
-    assert rendered.count() == 8
+    assert rendered.count() == len(BUILDERS)
     assert page.locator('canvas[data-chart="sentiment"]').evaluate(DISTINCT_COLOURS) > 3
     assert page.locator('canvas[data-chart="response_time"]').evaluate(DISTINCT_COLOURS) > 3
     # The screenshot of a chart is a real picture, not an empty box (and readable at phone width).
-    shot = page.locator('canvas[data-chart="sentiment"]').screenshot()
-    assert len(shot) > 2000
+    for chart in ("sentiment", "response_rate", "topics"):
+        shot = Image.open(io.BytesIO(page.locator(f'canvas[data-chart="{chart}"]').screenshot()))
+        colours = shot.convert("RGB").getcolors(maxcolors=1 << 16)
+        assert colours is None or len(colours) > 20, chart  # None: more than 65,536 colours
+        drawn = sum(n for n, rgb in (colours or []) if rgb != (255, 255, 255))
+        assert colours is None or drawn > shot.width * shot.height // 50, chart
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     if os.environ.get("RESONANZ_SCREENSHOT_DIR"):  # for looking at the page while developing
         page.screenshot(
