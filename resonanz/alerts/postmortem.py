@@ -30,7 +30,8 @@ def _volumes(alert: Alert, start: datetime, end: datetime) -> list[dict[str, Any
         hour = window.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         hours[hour]["total"] += total
         hours[hour]["negative"] += negative
-    out, hour = [], first
+    out: list[dict[str, Any]] = []
+    hour = first
     while hour < end and len(out) < 24 * 31:  # every hour, the quiet ones too (at most a month)
         out.append(
             {"hour": hour.isoformat(), "total": hours[hour]["total"], "negative": hours[hour]["negative"]}
