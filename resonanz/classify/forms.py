@@ -51,7 +51,7 @@ class TopicForm(forms.Form):
 
 class TryTopicsForm(forms.Form):
     text = forms.CharField(
-        label=_("Try a post"),
+        label=_("Text"),
         max_length=services.MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shows which active topics this text gets, and why."),
