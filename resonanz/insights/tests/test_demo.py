@@ -53,7 +53,7 @@ def test_past_alert_is_a_real_detection_with_a_post_mortem(demo_inbox, manager):
     alert = Alert.objects.get(brand=demo_inbox)
     assert alert.status == Alert.Status.RESOLVED and alert.resolved_by == manager
     assert alert.observed >= 6 and alert.p_value < 1e-6  # what the detector found, not a made-up number
-    assert alert.driving_topics and len(alert.example_message_ids) == 5
+    assert alert.driving_topics and 1 <= len(alert.example_message_ids) <= 5
     assert alert.window_end < alert.opened_at < alert.acknowledged_at < alert.resolved_at < NOW
     assert [e.kind for e in alert.events.all()] == ["opened", "acknowledged", "resolved"]
     pm = alert.postmortem
