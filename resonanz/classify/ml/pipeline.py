@@ -104,11 +104,13 @@ class Classifier:
             for name, head in self.heads.items()
         }
         matcher = self._matcher(tuple(topics))
+        similarities = matcher.similarities(features) if matcher is not None else None
         results = []
         for i, text in enumerate(texts):
-            row = features[i] if (explain or matcher) else None
+            row = features[i] if explain else None
             heads_i = {name: (probs[i], dec[i]) for name, (probs, dec) in scored.items()}
-            results.append(self._one(text, heads_i, row, matcher, explain))
+            found = matcher.match(text, similarities[i]) if matcher and similarities is not None else []
+            results.append(self._one(text, heads_i, row, found, explain))
         return results
 
     def _matcher(self, topics: tuple[BrandTopic, ...]) -> TopicMatcher | None:
@@ -121,7 +123,7 @@ class Classifier:
         return self._matchers[topics]
 
     def _one(
-        self, text: str, scored: Scored, row: Any, matcher: TopicMatcher | None, want_explain: bool
+        self, text: str, scored: Scored, row: Any, found_topics: list[tuple[str, str]], want_explain: bool
     ) -> ClassificationResult:
         lang, lang_reason = language.detect(text)
         missing: list[str] = []
@@ -145,7 +147,6 @@ class Classifier:
         )
         exp["criticism"] = [{"rule": r} for r in criticism_reasons]
         exp["type"] = [{"rule": r} for r in kind.reasons]
-        found_topics = matcher.match(text, row) if matcher is not None else []
         exp["topics"] = [{"topic": name, "rule": reason} for name, reason in found_topics]
         if want_explain and row is not None:
             exp.update(self._explain(text, row, sentiment, flags, aspects, lang != "en"))

@@ -1,19 +1,23 @@
 """Brand-defined topics from keywords and example posts.
 
 A brand lists topics, each with keywords (``verspät*`` matches as a prefix, multi-word keywords
-as phrases) and/or a few example posts. A post gets a topic when a keyword matches or when its
-TF-IDF vector is close (cosine) to the centroid of the topic's examples.
+as phrases, case-insensitive, whole words) and/or a few example posts. A post gets a topic when a
+keyword matches or when its TF-IDF vector is close (cosine) to the centroid of the topic's examples.
+
+Cost matters: topics run on every ingested post. Keywords are compiled into one regular expression
+per topic, and the example similarities of a whole batch are one sparse x dense product.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
-from .features import FeatureSpace, normalise, tokens
+from .features import FeatureSpace
 
 DEFAULT_SIMILARITY = 0.3
 
@@ -31,50 +35,65 @@ class BrandTopic:
         object.__setattr__(self, "examples", tuple(self.examples))
 
 
+def keyword_pattern(keywords: Sequence[str]) -> tuple[re.Pattern[str] | None, list[str]]:
+    """One regex for a topic's keywords, a group per keyword (``match.lastindex`` names it).
+
+    Words match whole (``bahn`` not inside ``autobahn``), ``*`` at the end of a keyword makes its
+    last word a prefix, and the words of a phrase may be separated by any whitespace.
+    """
+    groups: list[str] = []
+    kept: list[str] = []
+    for keyword in keywords:
+        key = keyword.strip()
+        prefix = key.endswith("*")
+        words = key.rstrip("*").split()
+        if not words:
+            continue
+        body = r"\s+".join(re.escape(w) for w in words)
+        groups.append("(" + body + (r"\w*" if prefix else "") + ")")
+        kept.append(keyword)
+    if not groups:
+        return None, []
+    return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)", re.IGNORECASE), kept
+
+
 @dataclass
 class TopicMatcher:
     space: FeatureSpace
     topics: Sequence[BrandTopic]
-    _centroids: np.ndarray = field(init=False)
+    _patterns: list[tuple[re.Pattern[str] | None, list[str]]] = field(init=False)
+    _with_examples: list[int] = field(init=False)
+    _centroids: np.ndarray = field(init=False)  # (n_features, topics with examples), C-contiguous
 
     def __post_init__(self) -> None:
-        centroids = np.zeros((len(self.topics), self.space.size))
-        for i, topic in enumerate(self.topics):
-            if topic.examples:
-                mean = np.asarray(self.space.transform(list(topic.examples)).mean(axis=0)).ravel()
-                norm = np.linalg.norm(mean)
-                centroids[i] = mean / norm if norm else mean
-        self._centroids = centroids
+        self._patterns = [keyword_pattern(t.keywords) for t in self.topics]
+        self._with_examples = [i for i, t in enumerate(self.topics) if t.examples]
+        centroids = np.zeros((self.space.size, len(self._with_examples)))
+        for column, i in enumerate(self._with_examples):
+            mean = np.asarray(self.space.transform(list(self.topics[i].examples)).mean(axis=0)).ravel()
+            norm = np.linalg.norm(mean)
+            centroids[:, column] = mean / norm if norm else mean
+        self._centroids = np.ascontiguousarray(centroids)
 
-    def match(self, text: str, vector: sparse.csr_matrix) -> list[tuple[str, str]]:
-        """``[(topic, reason), ...]`` for one text and its (l2-normalised) feature row."""
-        if not self.topics:
-            return []
-        norm_text = normalise(text)
-        toks = set(tokens(norm_text))
-        similarities = np.asarray(vector @ self._centroids.T).ravel()
+    def similarities(self, features: sparse.csr_matrix) -> list[list[float]]:
+        """Cosine similarity of every (l2-normalised) row to each example centroid, per text."""
+        if not self._with_examples:
+            return [[] for _ in range(features.shape[0])]
+        return np.asarray(features @ self._centroids).tolist()
+
+    def match(self, text: str, similarities: Sequence[float]) -> list[tuple[str, str]]:
+        """``[(topic, reason), ...]`` for one text and its row of :meth:`similarities`."""
         found: list[tuple[str, str]] = []
-        for topic, similarity in zip(self.topics, similarities, strict=True):
-            keyword = _matching_keyword(topic.keywords, norm_text, toks)
-            if keyword:
-                found.append((topic.name, f"keyword '{keyword}'"))
-            elif topic.examples and similarity >= topic.min_similarity:
+        column = 0
+        for i, topic in enumerate(self.topics):
+            similarity = None
+            if topic.examples:
+                similarity = similarities[column]
+                column += 1
+            pattern, keywords = self._patterns[i]
+            hit = pattern.search(text) if pattern is not None else None
+            if hit is not None and hit.lastindex:
+                found.append((topic.name, f"keyword '{keywords[hit.lastindex - 1]}'"))
+            elif similarity is not None and similarity >= topic.min_similarity:
                 found.append((topic.name, f"similar to examples (cosine {similarity:.2f})"))
         return found
-
-
-def _matching_keyword(keywords: Sequence[str], norm_text: str, toks: set[str]) -> str | None:
-    for keyword in keywords:
-        key = keyword.strip().lower()
-        if not key:
-            continue
-        if key.endswith("*"):
-            stem = key[:-1]
-            if any(tok.startswith(stem) for tok in toks):
-                return keyword
-        elif " " in key:
-            if key in norm_text:
-                return keyword
-        elif key in toks:
-            return keyword
-    return None

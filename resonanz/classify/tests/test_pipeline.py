@@ -142,3 +142,35 @@ def test_quality_floor_on_handwritten_posts_never_trained_on(classifier: Classif
         if row["sentiment"] == "negative" and row["abusive"] == "0"
     ]
     assert sum(res.criticism for res in complaints) >= len(complaints) // 2  # criticism, not abuse
+
+
+@pytest.mark.parametrize(
+    ("keywords", "text", "hit"),
+    [
+        (["bahn"], "Die Bahn kommt", "bahn"),
+        (["bahn"], "Stau auf der Autobahn", None),  # whole words only
+        (["verspät*"], "VERSPÄTUNGEN ohne Ende", "verspät*"),  # prefix, case-insensitive (also ä/Ä)
+        (["zu spät"], "wieder zu\nspät gekommen", "zu spät"),  # phrase across any whitespace
+        (["zu spät"], "zu späte Ansage", None),
+        (["S1", "ICE 4"], "Die s1 fällt aus", "S1"),  # digits are matched as written
+        (["S1", "ICE 4"], "Die S2 fällt aus", None),
+        (["c++", "(x)"], "Ich mag c++ sehr", "c++"),  # regex characters are literal
+    ],
+)
+def test_topic_keywords(keywords: list[str], text: str, hit: str | None, classifier: Classifier) -> None:
+    found = classifier.classify(text, topics=[BrandTopic("T", keywords=keywords)], explain=False)
+    assert found.topics == ([] if hit is None else ["T"])
+    if hit is not None:
+        assert found.explanations["topics"] == [{"topic": "T", "rule": f"keyword '{hit}'"}]
+
+
+def test_topics_in_a_batch_equal_topics_one_by_one(classifier: Classifier) -> None:
+    topics = (
+        BrandTopic("WLAN", examples=["Das WLAN im ICE funktioniert nicht", "Kein WLAN im Zug"]),
+        BrandTopic("Verspätung", keywords=["verspät*"]),
+        BrandTopic("Preis", keywords=["teuer", "preis*"], examples=["Die Tickets sind viel zu teuer"]),
+    )
+    texts = ["WLAN im Zug geht nicht", "Verspätung!", "Preise hoch, WLAN weg", "Hallo", ""]
+    batch = classifier.classify_many(texts, topics=topics, explain=False)
+    assert [r.topics for r in batch] == [classifier.classify(t, topics=topics).topics for t in texts]
+    assert "Preis" in batch[2].topics and batch[1].topics == ["Verspätung"] and batch[3].topics == []
