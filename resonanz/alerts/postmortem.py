@@ -116,7 +116,7 @@ def build_postmortem(alert: Alert) -> dict[str, Any]:
         "volumes": _volumes(alert, start, end),
         "topics": _topics(alert, start, end),
         "responses": _responses(alert, start, end),
-        "moderation": _moderation(alert, start, end),
+        "moderation": _moderation(alert, min(alert.window_start, alert.opened_at), end),  # not the lead-in
     }
 
 
