@@ -178,17 +178,16 @@ def response_time_chart(scope: Scope) -> Chart:
 
 
 def response_trend_chart(scope: Scope) -> Chart:
-    data = response.response_time_series(scope)
-    chart = Chart(
-        "response_trend", _("Time to first response over time"), "line", figures.day_labels(scope), unit="min"
-    )
+    labels, data = response.response_time_series(scope)
+    chart = Chart("response_trend", _("Time to first response over time"), "line", labels, unit="min")
     chart.add("median", _("median (min)"), data["median"], "#0b5fff")
     chart.add("p90", _("90th percentile (min)"), data["p90"], "#8e44ad")
     chart.definition = _(
-        "Median and 90th percentile of the time to the first human answer, per day of the cycle's start, "
-        "in minutes. For this trend line the values are interpolated within the response-time classes "
-        "(at most a few percent off); the key figures above are exact. %(days)s"
-    ) % {"days": _BY_DAY}
+        "Median and 90th percentile of the time to the first human answer, per local day of the cycle's "
+        "start (per month for periods over 92 days), in minutes. For this trend line the values are "
+        "interpolated within the response-time classes (at most a few percent off); the key figures "
+        "above are exact."
+    )
     if settings_for(scope.brand).business_hours:
         chart.note = _("Counted in business hours.")
     return chart

@@ -199,29 +199,30 @@ def response_rate_series(scope: Scope) -> dict[str, list[int]]:
     }
 
 
-def response_time_series(scope: Scope) -> dict[str, list[float | None]]:
-    """Median and 90th percentile per local day (or week), interpolated inside the histogram classes
-    (a trend line; the exact figures are the KPI cards)."""
-    rows = ResponseBin.objects.filter(
-        brand=scope.brand,
-        grain=Grain.DAY,
-        topic=scope.topic,
-        day__gte=scope.period.first_day,
-        day__lt=scope.period.end_day,
-    )
-    if scope.channel_id is not None:
-        rows = rows.filter(channel_id=scope.channel_id)
+def response_time_series(scope: Scope) -> tuple[list[str], dict[str, list[float | None]]]:
+    """Labels and median / 90th percentile (minutes) per local day — per month for periods over 92 days
+    (read from the month rows) — interpolated inside the histogram classes: a trend line; the exact
+    figures are the key figures."""
     per_bucket: dict[Any, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for day, index, n in (
-        rows.values_list("day", "bin").annotate(n=Sum("count")).values_list("day", "bin", "n")
-    ):
-        per_bucket[scope.bucket_of(day)][index] += n
+    units = scope.units if scope.weekly else [(Grain.DAY, scope.period.first_day, scope.period.end_day)]
+    for grain, first, end in units:
+        rows = ResponseBin.objects.filter(
+            brand=scope.brand, grain=grain, topic=scope.topic, day__gte=first, day__lt=end
+        )
+        if scope.channel_id is not None:
+            rows = rows.filter(channel_id=scope.channel_id)
+        for day, index, n in (
+            rows.values_list("day", "bin").annotate(n=Sum("count")).values_list("day", "bin", "n")
+        ):
+            per_bucket[day.replace(day=1) if scope.weekly else day][index] += n
+    buckets = sorted({d.replace(day=1) for d in scope.days}) if scope.weekly else scope.days
     out: dict[str, list[float | None]] = {"median": [], "p90": []}
-    for bucket in scope.buckets:
+    for bucket in buckets:
         hist = dict(sorted(per_bucket.get(bucket, {}).items()))
         for name, q in (("median", 0.5), ("p90", 0.9)):
             out[name].append(_interpolated(hist, q))
-    return out
+    labels = [b.strftime("%Y-%m") if scope.weekly else b.isoformat() for b in buckets]
+    return labels, out
 
 
 def _interpolated(hist: dict[int, int], q: float) -> float | None:
