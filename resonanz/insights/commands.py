@@ -47,9 +47,19 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    consumed = rollup.consume_all()  # first take what is new, so the rebuild covers everything stored
-    rows = rollup.rebuild(brand=brand)
-    print(f"rebuilt from {rows} rows ({consumed} new rows consumed first)", file=sys.stderr)
+    import time
+
+    shown = [time.monotonic()]
+
+    def progress(rows: int) -> None:
+        if time.monotonic() - shown[0] >= 5:
+            shown[0] = time.monotonic()
+            print(f"… {rows:,} rows", file=sys.stderr, flush=True)
+
+    # First take what is new, so that the rebuild covers everything stored.
+    consumed = rollup.consume_all(max_steps=1_000_000)
+    rows = rollup.rebuild(brand=brand, progress=progress)
+    print(f"rebuilt from {rows:,} rows ({consumed:,} new rows consumed first)", file=sys.stderr)
     return 0
 
 

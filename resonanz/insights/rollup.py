@@ -13,6 +13,7 @@ import hashlib
 import time
 import zoneinfo
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -307,7 +308,9 @@ def _consumed(cursor: RollupCursor, brand: Brand | None) -> Q:
     return query & Q(conversation__brand=brand) if brand is not None else query
 
 
-def _rebuild(brand: Brand | None, context: Context, *, batch_size: int) -> int:
+def _rebuild(
+    brand: Brand | None, context: Context, *, batch_size: int, progress: Callable[[int], None] | None = None
+) -> int:
     scope = {"brand": brand} if brand is not None else {}
     for model in ROLLUP_MODELS:
         model._default_manager.filter(**scope).delete()
@@ -330,6 +333,8 @@ def _rebuild(brand: Brand | None, context: Context, *, batch_size: int) -> int:
                 getattr(delta, method)(row)
             delta.write()
             total, last = total + len(rows), rows[-1]["id"]
+            if progress is not None:
+                progress(total)
     brands = [brand.pk] if brand is not None else list(context.zones)
     for pk in brands:
         RollupState.objects.update_or_create(brand_id=pk, defaults={"signature": context.signature(pk)})
@@ -337,6 +342,9 @@ def _rebuild(brand: Brand | None, context: Context, *, batch_size: int) -> int:
 
 
 @transaction.atomic
-def rebuild(*, brand: Brand | None = None, batch_size: int = BATCH) -> int:
-    """Recompute the rollups of ``brand`` (or all) from the rows the consumer has taken so far."""
-    return _rebuild(brand, Context.load(), batch_size=batch_size)
+def rebuild(
+    *, brand: Brand | None = None, batch_size: int = BATCH, progress: Callable[[int], None] | None = None
+) -> int:
+    """Recompute the rollups of ``brand`` (or all) from the rows the consumer has taken so far, in one
+    transaction (readers see the old rollups until it commits); ``progress`` gets the rows done so far."""
+    return _rebuild(brand, Context.load(), batch_size=batch_size, progress=progress)
