@@ -130,3 +130,38 @@ def test_response_rate_series_counts_cycles_by_their_local_start_day(brand, octo
     series = response.response_rate_series(scope_for(brand, "2026-10"))
     assert series["cycles"][0] == 1 and series["answered"][0] == 1  # F, at 01:30 on 1 October
     assert sum(series["cycles"]) == 8 and sum(series["answered"]) == 6
+
+
+def test_new_on_a_channel_and_first_contacts_that_arrive_late(brand):
+    """Kim wrote on Mastodon in October; a mail of hers from September arrives (imported) later."""
+    mastodon, mail = f.channel(brand, "Mastodon"), f.channel(brand, "Mail", "email")
+    conv = f.conversation(mastodon, f.at(10, 9))
+    f.customer(conv, f.at(10, 9), handle="kim")
+    rollup.consume_all()
+    october = scope_for(brand, "2026-10")
+    assert figures.participants(october)["new"] == 1
+    old = f.conversation(mail, f.at(20, 9, month=9))
+    f.customer(old, f.at(20, 9, month=9), handle="kim")
+    rollup.consume_all()
+    # Not the same person for the rollups: a handle is per channel (accounts join channels, handles don't)
+    assert figures.participants(october) == {"active": 1, "new": 1, "returning": 0, "exact": True}
+    late = f.conversation(mastodon, f.at(25, 9, month=9))
+    f.customer(late, f.at(25, 9, month=9), handle="kim")  # her first Mastodon post, stored after October's
+    rollup.consume_all()
+    assert figures.participants(october) == {"active": 1, "new": 0, "returning": 1, "exact": True}
+    assert figures.participants(scope_for(brand, "2026-09"))["new"] == 2
+    by_channel = scope_for(brand, "2026-10", channel_id=mastodon.pk)
+    assert figures.participants(by_channel) == {"active": 1, "new": 0, "returning": 1, "exact": True}
+
+
+def test_an_account_is_one_person_across_channels_and_new_on_a_channel(brand, member):
+    community, mail = f.channel(brand, "Forum", "community"), f.channel(brand, "Mail", "email")
+    for chan, when in ((community, f.at(20, 9, month=9)), (mail, f.at(10, 9))):
+        message = f.customer(f.conversation(chan, when), when, handle=f"x{chan.pk}")
+        message.author_user = member
+        message.save(update_fields=["author_user"])
+    rollup.consume_all()
+    october = scope_for(brand, "2026-10")
+    assert figures.participants(october) == {"active": 1, "new": 0, "returning": 1, "exact": True}
+    on_mail = scope_for(brand, "2026-10", channel_id=mail.pk)
+    assert figures.participants(on_mail) == {"active": 1, "new": 1, "returning": 0, "exact": True}
