@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from resonanz.inbox import labels as labelling
 from resonanz.inbox import routing
-from resonanz.inbox.bulk import insert_rows, update_rows
+from resonanz.inbox.bulk import insert_new, insert_rows, update_rows
 from resonanz.inbox.models import (
     ACTIVE_STATUSES,
     Conversation,
@@ -94,16 +94,15 @@ def apply_items(items: list[Claimed], item_labels: list[dict[str, Any]]) -> list
     # Sources often list newest first (Mastodon, X archives): thread and measure in time order.
     fresh.sort(key=lambda entry: entry[1].created_at)
     keys = _conversation_keys([(item.channel_id, post) for item, post, _ in fresh])
-    conversations = _load_conversations(set(zip([i.channel_id for i, _, _ in fresh], keys, strict=True)))
+    first: dict[tuple[int, str], tuple[Claimed, IncomingPost]] = {}
+    for (item, post, _labels), key in zip(fresh, keys, strict=True):
+        first.setdefault((item.channel_id, key), (item, post))
     batch = Batch(targets=routing.load_targets({item.channel.brand_id for item in items}))
+    conversations = _load_conversations(set(first))
+    _create_missing(first, conversations, batch)
     added: list[tuple[Conversation, Message]] = []
     for (item, post, labels), key in zip(fresh, keys, strict=True):
-        conversation = conversations.get((item.channel_id, key))
-        if conversation is None:
-            conversation = _new_conversation(item, key, post)
-            conversations[(item.channel_id, key)] = conversation
-            batch.event(conversation, ConversationEvent.Kind.CREATED, post.created_at)
-            batch.hooks.append((conversation, "conversation.created", None))
+        conversation = conversations[(item.channel_id, key)]
         added.append((conversation, _add_message(conversation, item, post, labels, batch)))
     _save(added, batch)
     InboundItem.objects.filter(pk__in=[item.pk for item in items]).update(
@@ -157,7 +156,30 @@ def _load_conversations(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Con
     return {(c.channel_id, c.thread_key): c for c in found if (c.channel_id, c.thread_key) in keys}
 
 
-def _new_conversation(item: Claimed, key: str, post: IncomingPost) -> Conversation:
+def _create_missing(
+    first: dict[tuple[int, str], tuple[Claimed, IncomingPost]],
+    found: dict[tuple[int, str], Conversation],
+    batch: Batch,
+) -> None:
+    """Insert the conversations this batch starts, in key order (so concurrent workers cannot
+    deadlock); keys another worker created meanwhile are loaded (and locked) instead."""
+    missing = sorted(key for key in first if key not in found)
+    if not missing:
+        return
+    new = [_new_conversation(*first[key], key[1]) for key in missing]
+    for conversation in insert_new(
+        Conversation, new, NEW_CONVERSATION_FIELDS, unique=("channel", "thread_key")
+    ):
+        assert isinstance(conversation, Conversation)
+        found[(conversation.channel_id, conversation.thread_key)] = conversation
+        batch.event(conversation, ConversationEvent.Kind.CREATED, conversation.created_at)
+        batch.hooks.append((conversation, "conversation.created", None))
+    lost = {key for key in missing if key not in found}
+    if lost:
+        found.update(_load_conversations(lost))
+
+
+def _new_conversation(item: Claimed, post: IncomingPost, key: str) -> Conversation:
     return Conversation(
         brand_id=item.channel.brand_id,
         channel=item.channel,
@@ -256,11 +278,7 @@ def _on_brand_message(conversation: Conversation, message: Message, batch: Batch
 
 def _save(added: list[tuple[Conversation, Message]], batch: Batch) -> None:
     touched = {id(c): c for c, _ in added}
-    created = [c for c in touched.values() if c.pk is None]
-    created_ids = {id(c) for c in created}
-    insert_rows(Conversation, created, NEW_CONVERSATION_FIELDS)
-    changed = [c for c in touched.values() if id(c) not in created_ids]
-    update_rows(Conversation, changed, CONVERSATION_FIELDS)
+    update_rows(Conversation, list(touched.values()), CONVERSATION_FIELDS)
     for conversation, message in added:
         message.conversation = conversation
     insert_rows(Message, [message for _, message in added], MESSAGE_FIELDS)

@@ -110,3 +110,41 @@ def insert_rows(
                     obj.pk = pk
                     obj._state.adding = False
                     obj._state.db = connection.alias
+
+
+def insert_new(
+    model: type[models.Model], objects: Sequence[models.Model], names: Sequence[str], *, unique: Sequence[str]
+) -> list[models.Model]:
+    """INSERT … ON CONFLICT (``unique``) DO NOTHING: returns the objects actually inserted (pk set).
+
+    Another worker may insert the same key between our read and this write; the database then waits for
+    its commit and skips the row, and the caller loads that row instead of failing the batch.
+    """
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    prepare = _preparers(fields)  # type: ignore[arg-type]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)  # type: ignore[union-attr]
+    key_fields = [meta.get_field(name) for name in unique]
+    key_columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in key_fields)  # type: ignore[union-attr]
+    by_key = {tuple(getattr(obj, f.attname) for f in key_fields): obj for obj in objects}  # type: ignore[union-attr]
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    inserted: list[models.Model] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), CHUNK_ROWS):
+            chunk = objects[start : start + CHUNK_ROWS]
+            params: list[Any] = []
+            for obj in chunk:
+                params += row_values(fields, prepare, obj)
+            values = ", ".join([row_sql] * len(chunk))
+            sql = (
+                f"INSERT INTO {meta.db_table} ({columns}) VALUES {values} "  # noqa: S608 (model metadata)
+                f"ON CONFLICT ({key_columns}) DO NOTHING RETURNING {_pk_column(model)}, {key_columns}"
+            )
+            cursor.execute(sql, params)
+            for pk, *key in cursor.fetchall():
+                obj = by_key[tuple(key)]
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
+                inserted.append(obj)
+    return inserted

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 
 from resonanz.inbox.apply import Claimed, apply_items
@@ -25,6 +25,7 @@ from resonanz.sources.models import Channel
 log = logging.getLogger(__name__)
 BATCH_SIZE = 500
 MAX_ATTEMPTS = 5
+BATCH_RETRIES = 2
 
 
 @dataclass
@@ -69,14 +70,20 @@ def process_batch(
     *, batch_size: int = BATCH_SIZE, ids: list[int] | None = None, labeller: Labeller = _labels_for
 ) -> int:
     """Claim and process one batch in one transaction; returns how many items were processed."""
-    try:
-        with transaction.atomic():
-            items = _claim(batch_size, ids)
-            if items:
-                apply_items(items, labeller(items))
-            return len(items)
-    except Exception:
-        log.exception("batch failed; processing its items one by one")
+    for attempt in range(BATCH_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                items = _claim(batch_size, ids)
+                if items:
+                    apply_items(items, labeller(items))
+                return len(items)
+        except (OperationalError, IntegrityError):
+            # Concurrent workers (a deadlock, a lock timeout): the whole batch again is cheaper than
+            # one item at a time, and nothing of the failed attempt was committed.
+            log.warning("batch failed (attempt %s), retrying", attempt + 1, exc_info=True)
+        except Exception:
+            log.exception("batch failed; processing its items one by one")
+            break
     # Isolate the item that fails, so one bad row cannot block the queue.
     with transaction.atomic():
         item_ids = [item.pk for item in _claim(batch_size, ids)]
