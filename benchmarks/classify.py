@@ -174,9 +174,10 @@ def peer_rows(
     print(f"\n## Sentiment side by side: {label} (n={len(texts)})")
     print(f"{'system':<34}{'micro_f1':>9}{'macro_f1':>9}  per-class F1 (neg/neu/pos)")
     pc = ours["per_class"]
+    rate = f"   {args.ours_rate:.0f} posts/s (CPU, 1 core, all labels)" if args.ours_rate else ""
     print(
         f"{'resonanz ' + ours.get('_how', ''):<34}{ours['micro_f1']:>9.4f}{ours['macro_f1']:>9.4f}  "
-        f"{pc['negative']['f1']:.3f}/{pc['neutral']['f1']:.3f}/{pc['positive']['f1']:.3f}"
+        f"{pc['negative']['f1']:.3f}/{pc['neutral']['f1']:.3f}/{pc['positive']['f1']:.3f}{rate}"
     )
     if args.skip_peer:
         print("textblob-de: skipped (--skip-peer)")
@@ -250,6 +251,7 @@ def main() -> int:
         f"{len(texts) / wall:>7.0f} posts/s wall"
     )
     print(f"peak memory (RSS): {result['max_rss_mb']:.0f} MB (target < 500 MB)")
+    args.ours_rate = len(texts) / result["cpu_s_explain_False"]
     print(f"load average before / after the throughput run: {load_before} / {os.getloadavg()[0]:.2f}")
 
     if data_dir.is_dir() and (data_dir / "germeval2017").is_dir() and not args.skip_cv:
