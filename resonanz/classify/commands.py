@@ -79,6 +79,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+class InputError(ValueError):
+    """A classify input file is malformed; the message names the file and line."""
+
+
 def read_texts(stream: Iterable[str], name: str) -> Iterator[str]:
     """Plain text lines, or the ``text`` column of a CSV/TSV whose header contains ``text``."""
     lines = iter(stream)
@@ -91,10 +95,13 @@ def read_texts(stream: Iterable[str], name: str) -> Iterator[str]:
     if delimiter and "text" in fields:
         if delimiter == "\t":
             position = fields.index("text")
-            for line in lines:
+            for line_no, line in enumerate(lines, start=2):
                 parts = line.rstrip("\r\n").split("\t")
-                if len(parts) > position:
-                    yield parts[position]
+                if parts == [""]:
+                    continue  # blank line
+                if len(parts) <= position:
+                    raise InputError(f"{name}:{line_no}: no 'text' field (column {position + 1})")
+                yield parts[position]
         else:
             for row in csv.DictReader(lines, fieldnames=fields):
                 yield row.get("text") or ""
@@ -135,6 +142,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
         _print_results(classifier, batch, not args.no_explain, topics)
     except UnicodeDecodeError as exc:
         print(f"error: {args.file} is not valid UTF-8 ({exc.reason})", file=sys.stderr)
+        return 2
+    except (InputError, csv.Error) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         if stream is not sys.stdin:

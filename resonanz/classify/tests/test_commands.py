@@ -140,3 +140,25 @@ def test_train_no_cv_on_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_train_rejects_missing_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--data", str(tmp_path / "none"), "--out", str(tmp_path)]) == 2
+
+
+def test_classify_names_the_line_of_a_malformed_tsv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "id\tlang\ttext\n1\tde\tHallo\n\n2\tde\n", "posts.tsv")
+    assert main(["classify", "--no-explain", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert "posts.tsv:4: no 'text' field" in captured.err
+    assert main(["classify", str(tmp_path / "missing.txt")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_classify_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Danke!\nDer Zug fällt aus\n"))
+    assert main(["classify", "--no-explain"]) == 0
+    assert [json.loads(line)["text"] for line in capsys.readouterr().out.splitlines()] == [
+        "Danke!",
+        "Der Zug fällt aus",
+    ]
