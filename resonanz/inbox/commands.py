@@ -85,7 +85,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     from resonanz.inbox.pipeline import process_pending
     from resonanz.sources.polling import poll_channels
 
-    outcomes = poll_channels(channel_key=args.channel)
+    outcomes = poll_channels(channel_key=args.channel, force=True)  # asked for now: due or not
     for outcome in outcomes:
         print(outcome, file=sys.stderr if outcome.error else sys.stdout)
     processed = process_pending().processed

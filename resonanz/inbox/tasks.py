@@ -24,7 +24,10 @@ def deliver_webhook_task(delivery_id: int) -> None:
 
 @task()
 def poll_channels_task() -> None:
+    """The inbox's periodic job (every minute): poll the channels that are due, process whatever is
+    still staged (also items whose processing task was lost in a crash), send due retries."""
     from resonanz.sources.polling import poll_due_channels
 
     poll_due_channels()
+    pipeline.process_pending()
     delivery.retry_due()

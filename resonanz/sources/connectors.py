@@ -53,6 +53,8 @@ class Connector:
     secret_fields: tuple[str, ...] = ()
     poll_path: str = ""
     reply_path: str = ""
+    # Seconds between polls: frequent for conversations, gentle for feeds (conditional GET or not).
+    poll_seconds: int = 60
 
     @property
     def can_poll(self) -> bool:
@@ -76,7 +78,9 @@ CONNECTORS: dict[str, Connector] = {
     ChannelKind.COMMUNITY: Connector(
         ChannelKind.COMMUNITY, reply_path="resonanz.sources.community.write_reply"
     ),
-    ChannelKind.RSS: Connector(ChannelKind.RSS, ("url",), poll_path="resonanz.sources.rss.client.poll"),
+    ChannelKind.RSS: Connector(
+        ChannelKind.RSS, ("url",), poll_path="resonanz.sources.rss.client.poll", poll_seconds=15 * 60
+    ),
     ChannelKind.MASTODON: Connector(
         ChannelKind.MASTODON,
         ("instance_url", "account", "hashtag", "mentions"),
@@ -108,6 +112,7 @@ CONNECTORS: dict[str, Connector] = {
         ("imap_password", "smtp_password"),
         poll_path="resonanz.sources.email.client.poll",
         reply_path="resonanz.sources.email.client.send_reply",
+        poll_seconds=120,
     ),
     ChannelKind.WEBHOOK: Connector(ChannelKind.WEBHOOK, ("max_bytes",), ("signing_secret",)),
     ChannelKind.IMPORT: Connector(ChannelKind.IMPORT, ("format", "mapping")),

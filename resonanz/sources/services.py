@@ -102,11 +102,15 @@ def get_community_channel(brand: Brand) -> Channel:
 def save_poll_state(
     channel: Channel, *, state: dict[str, Any], error: str = "", retry_after: int | None = None
 ) -> None:
-    """Keep the cursor and the outcome of a poll; errors stay visible on the channel page."""
+    """Keep the cursor and the outcome of a poll; errors stay visible on the channel page. The next
+    poll is due after the connector's interval, or later if the remote asked us to wait."""
     now = timezone.now()
-    fields: dict[str, Any] = {"state": state, "last_polled_at": now, "next_poll_at": None}
-    if retry_after:
-        fields["next_poll_at"] = now + timedelta(seconds=retry_after)
+    wait = max(CONNECTORS[channel.kind].poll_seconds, retry_after or 0)
+    fields: dict[str, Any] = {
+        "state": state,
+        "last_polled_at": now,
+        "next_poll_at": now + timedelta(seconds=wait),
+    }
     if error:
         fields.update(last_error=error[:2000], last_error_at=now)
     else:

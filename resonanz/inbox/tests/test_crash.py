@@ -110,12 +110,10 @@ def test_killing_workers_mid_batch_never_loses_or_duplicates(
             _kill_randomly(data_env, ["process-inbox", "--batch-size", "50"], rng)
     finished = _run(data_env, *import_args)  # re-import: only what never got staged is new
     assert finished.returncode == 0, finished.stderr
-    assert _run(data_env, "process-inbox").returncode == 0
+    processed = _run(data_env, "process-inbox")
+    assert processed.returncode == 0, processed.stderr
     counts = json.loads(_run(data_env, "manage", "shell", "-c", COUNT_SCRIPT).stdout.strip().splitlines()[-1])
-    assert counts["items"] == ROWS
-    assert counts["pending"] == 0
-    assert counts["messages"] == ROWS
-    assert counts["distinct"] == ROWS
-    assert counts["dupes"] == 0
-    assert counts["counted"] == ROWS  # conversation counters were updated exactly once per message
+    expected = {"items": ROWS, "pending": 0, "messages": ROWS, "distinct": ROWS, "dupes": 0, "counted": ROWS}
+    # "counted": the conversation counters were updated exactly once per message
+    assert {key: counts[key] for key in expected} == expected, counts
     assert counts["conversations"] <= THREADS

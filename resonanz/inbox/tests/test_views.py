@@ -172,3 +172,107 @@ def test_explanation_is_loaded_on_demand(client, brand, agent):
     )
     assert fragment.status_code == 200
     assert b"explanation" in fragment.content or b"No explanation" in fragment.content
+
+
+def test_conversation_page_shows_the_thread_once_and_no_stray_flash(client, brand, agent):
+    conversation = conversation_factory(brand, text="Wo bleibt der Zug?", labels={"type": "question"})
+    client.force_login(agent)
+    page = client.get(_url("conversation", brand, conversation.pk)).content.decode()
+    assert page.count('<div class="text">Wo bleibt der Zug?</div>') == 1
+    assert "in ext-1" not in page  # messages are not rendered as flash messages
+
+
+def test_abuse_is_routed_to_moderation_and_a_moderator_clears_it(client, brand, agent, moderator):
+    conversation = conversation_factory(brand, text="Ihr Idioten!", labels={"abuse": True, "type": "other"})
+    assert conversation.needs_moderation
+    flagged = _url("list", brand) + "?flag=abuse&status=all"
+    client.force_login(agent)
+    assert b"Ihr Idioten" in client.get(flagged).content
+    page = client.get(_url("conversation", brand, conversation.pk)).content
+    assert b'data-testid="moderation"' in page
+    assert _url("moderation_checked", brand, conversation.pk).encode() not in page  # agents cannot clear
+    assert client.post(_url("moderation_checked", brand, conversation.pk)).status_code == 403
+    client.force_login(moderator)
+    client.post(_url("moderation_checked", brand, conversation.pk))
+    conversation.refresh_from_db()
+    assert not conversation.needs_moderation
+    assert conversation.events.filter(kind=ConversationEvent.Kind.MODERATED, actor=moderator).exists()
+    assert b"Ihr Idioten" not in client.get(flagged).content
+
+
+def test_community_abuse_links_into_the_moderation_queue(client, brand, moderator, member):
+    from resonanz.community.tests.factories import thread_factory
+    from resonanz.sources.community import ingest_post
+
+    thread = thread_factory(brand, body="Ihr seid alle unfähig, Idioten!", author=member)
+    message = ingest_post(thread.posts.get(), labels={"abuse": True, "sentiment": "negative"})
+    client.force_login(moderator)
+    page = client.get(_url("conversation", brand, message.conversation_id)).content.decode()
+    assert reverse("moderation_staff:post", args=[brand.slug, thread.posts.get().pk]) in page
+    assert f"/b/{brand.slug}/forum/t/{thread.pk}/#post-" in page  # the "original" link
+
+
+def test_failed_answer_shows_a_retry_button_that_queues_it_again(
+    client, brand, agent, other_brand, django_capture_on_commit_callbacks
+):
+    from resonanz.inbox.models import DeliveryStatus, OutgoingReply
+    from resonanz.inbox.services import reply_to_conversation
+    from resonanz.inbox.tests.factories import channel_factory
+    from resonanz.sources.crypto import encrypt_credentials
+
+    channel = channel_factory(
+        brand, kind="mastodon", name="Masto", config={"instance_url": "http://127.0.0.1:9"},
+        credentials=encrypt_credentials({"access_token": "t"}),
+    )  # fmt: skip
+    conversation = conversation_factory(brand, channel=channel)
+    message = reply_to_conversation(conversation, text="Danke!", by=agent)
+    OutgoingReply.objects.filter(message=message).update(status=DeliveryStatus.FAILED, last_error="refused")
+    client.force_login(agent)
+    page = client.get(_url("conversation", brand, conversation.pk)).content.decode()
+    reply = OutgoingReply.objects.get(message=message)
+    retry = _url("retry", brand, conversation.pk, reply.pk)
+    assert retry in page and "refused" in page
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(retry)
+    reply.refresh_from_db()
+    assert (reply.status, reply.attempts) == (DeliveryStatus.QUEUED, 0) and len(callbacks) == 1
+    assert client.post(_url("retry", brand, conversation.pk, 999_999)).status_code == 404
+
+
+def test_answer_on_a_switched_off_channel_is_recorded_not_sent(client, brand, agent):
+    from resonanz.inbox.models import OutgoingReply
+    from resonanz.inbox.tests.factories import channel_factory
+
+    channel = channel_factory(brand, kind="mastodon", name="Aus", enabled=False)
+    conversation = conversation_factory(brand, channel=channel)
+    client.force_login(agent)
+    assert b'data-testid="cannot-send"' in client.get(_url("conversation", brand, conversation.pk)).content
+    client.post(_url("reply", brand, conversation.pk), {"text": "Antwort"})
+    assert not OutgoingReply.objects.exists()
+    conversation.refresh_from_db()
+    assert conversation.status == Status.ANSWERED
+
+
+def test_long_lists_page_without_counting_everything(client, brand, agent, monkeypatch):
+    from resonanz.inbox import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    for n in range(1, 6):
+        conversation_factory(brand, n=n, text=f"Frage Nummer {n}")
+    monkeypatch.setattr("resonanz.inbox.views.conversations.PER_PAGE", 2)
+    client.force_login(agent)
+    first = client.get(_url("list", brand)).content.decode()
+    assert "Frage Nummer 5" in first and "Frage Nummer 3" not in first
+    assert 'rel="next"' in first and 'data-testid="count"' in first
+    last = client.get(_url("list", brand) + "?page=3").content.decode()
+    assert "Frage Nummer 1" in last and 'rel="next"' not in last and 'rel="prev"' in last
+    assert client.get(_url("list", brand) + "?page=99").status_code == 200  # past the end: first page
+
+
+def test_reopening_by_hand_gets_a_due_time(client, brand, agent):
+    conversation = conversation_factory(brand)
+    client.force_login(agent)
+    client.post(_url("status", brand, conversation.pk), {"status": "closed"})
+    client.post(_url("status", brand, conversation.pk), {"status": "open"})
+    conversation.refresh_from_db()
+    assert conversation.due_at is not None and conversation.due_at > conversation.first_customer_at
