@@ -165,3 +165,17 @@ def test_an_account_is_one_person_across_channels_and_new_on_a_channel(brand, me
     assert figures.participants(october) == {"active": 1, "new": 0, "returning": 1, "exact": True}
     on_mail = scope_for(brand, "2026-10", channel_id=mail.pk)
     assert figures.participants(on_mail) == {"active": 1, "new": 1, "returning": 0, "exact": True}
+
+
+def test_a_half_hour_time_zone_gets_its_own_days(brand):
+    brand.timezone = "Asia/Kolkata"  # UTC+5:30
+    brand.save(update_fields=["timezone"])
+    chan = f.channel(brand)
+    f.customer(
+        f.conversation(chan, f.at(14, 18, 45)), f.at(14, 18, 45), sentiment="negative"
+    )  # 00:15 on 15th
+    f.customer(
+        f.conversation(chan, f.at(14, 18, 15)), f.at(14, 18, 15), sentiment="negative"
+    )  # 23:45 on 14th
+    rollup.consume_all()
+    assert figures.sentiment_series(scope_for(brand, "2026-10-14..2026-10-15"))["negative"] == [1, 1]
