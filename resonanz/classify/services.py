@@ -164,7 +164,7 @@ def _clean_topic(
             }
         elif "*" in keyword[:-1] or not _WORD.search(keyword):
             errors["keywords"] = _(
-                "Keyword “%(keyword)s” must contain letters; “*” is allowed only at the end (prefix)."
+                "Keyword “%(keyword)s” needs letters or digits; “*” is allowed only at the end (prefix)."
             ) % {"keyword": keyword}
         cleaned_keywords.append(keyword)
     if len(cleaned_keywords) > MAX_KEYWORDS:
