@@ -82,6 +82,7 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def _mount_routers() -> None:
     from resonanz.alerts.api import router as alerts_router
     from resonanz.blog.api import router as blog_router
+    from resonanz.classify.api import router as classify_router
     from resonanz.community.api import router as community_router
     from resonanz.inbox.api import router as inbox_router
     from resonanz.insights.api import router as insights_router
@@ -94,6 +95,7 @@ def _mount_routers() -> None:
         inbox_router,
         insights_router,
         alerts_router,
+        classify_router,
     ):
         api.add_router("/", router)
 

@@ -57,10 +57,9 @@ def _classify(texts: Sequence[str], brand_slug: str | None) -> list[dict[str, An
 
     (They cost ~8x the classification itself; see :func:`explain_text`.)
     """
-    from resonanz.classify.ml.pipeline import get_classifier
+    from resonanz.classify.services import classify_many  # applies the brand's own topics too
 
-    classifier = get_classifier(brand_slug)
-    return [_as_dict(r) for r in classifier.classify_many(list(texts), explain=False)]
+    return [_as_dict(r) for r in classify_many(list(texts), brand_slug=brand_slug, explain=False)]
 
 
 def explain_text(text: str, *, brand_slug: str | None = None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from resonanz.classify.api import router
 from resonanz.classify.models import Topic
 from resonanz.core.errors import InvalidInput, NotAllowed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("resonanz.classify.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 LATE = "Mein Zug hat heute eine Verspätung von 40 Minuten"
 WIFI_EXAMPLES = ["Das WLAN im ICE funktioniert nicht", "Kein WLAN im Zug, wieder mal"]
