@@ -26,7 +26,7 @@ from resonanz.inbox.models import (
     Message,
     Status,
 )
-from resonanz.inbox.webhooks import queue_events
+from resonanz.inbox.webhooks import has_endpoints, queue_events
 from resonanz.sources.incoming import IncomingPost
 from resonanz.sources.models import Channel
 
@@ -281,7 +281,9 @@ def _save(added: list[tuple[Conversation, Message]], batch: Batch) -> None:
     update_rows(Conversation, list(touched.values()), CONVERSATION_FIELDS)
     for conversation, message in added:
         message.conversation = conversation
-    insert_rows(Message, [message for _, message in added], MESSAGE_FIELDS)
+    # Message ids are needed only for webhook payloads; without endpoints the cheaper insert will do.
+    with_ids = has_endpoints({conversation.brand_id for conversation, _ in added})
+    insert_rows(Message, [message for _, message in added], MESSAGE_FIELDS, returning=with_ids)
     events = [
         ConversationEvent(conversation=c, kind=kind, data=data, created_at=when)
         for c, kind, data, when in batch.events

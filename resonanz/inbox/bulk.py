@@ -93,23 +93,26 @@ def insert_rows(
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)  # type: ignore[union-attr]
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     suffix = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    if returning:
-        suffix += f" RETURNING {_pk_column(model)}"
     with connection.cursor() as cursor:
+        if not returning:
+            # One short statement run for every row: the driver parses it once (psycopg in pipeline
+            # mode), where a multi-row statement of 10,000 placeholders is parsed again every time.
+            sql = f"INSERT INTO {meta.db_table} ({columns}) VALUES {row_sql}{suffix}"  # noqa: S608 (model metadata)
+            cursor.executemany(sql, [row_values(fields, prepare, obj) for obj in objects])
+            return
+        suffix += f" RETURNING {_pk_column(model)}"
         for start in range(0, len(objects), CHUNK_ROWS):
             chunk = objects[start : start + CHUNK_ROWS]
             params: list[Any] = []
             for obj in chunk:
                 params += row_values(fields, prepare, obj)
-            sql = (
-                f"INSERT INTO {meta.db_table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}{suffix}"  # noqa: S608 (model metadata only)
-            )
+            values = ", ".join([row_sql] * len(chunk))
+            sql = f"INSERT INTO {meta.db_table} ({columns}) VALUES {values}{suffix}"  # noqa: S608 (model metadata)
             cursor.execute(sql, params)
-            if returning:
-                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                    obj.pk = pk
-                    obj._state.adding = False
-                    obj._state.db = connection.alias
+            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
 
 
 def insert_new(

@@ -62,6 +62,10 @@ def message_data(message: Message) -> dict[str, Any]:
     }
 
 
+def has_endpoints(brand_ids: set[int]) -> bool:
+    return bool(brand_ids) and WebhookEndpoint.objects.filter(brand_id__in=brand_ids, enabled=True).exists()
+
+
 def queue_events(events: Sequence[tuple[Conversation, str, Message | None]]) -> None:
     """Create one delivery per subscribed endpoint; the tasks start after the transaction commits."""
     if not events:

@@ -81,7 +81,8 @@ class Conversation(models.Model):
             models.Index(fields=["brand", "is_active", "-last_activity_at"], name="inbox_conv_active_recent"),
             models.Index(fields=["brand", "is_active", "due_at"], name="inbox_conv_active_due"),
             models.Index(fields=["brand", "-last_activity_at"], name="inbox_conv_recent"),
-            models.Index(fields=["brand", "assignee", "status"], name="inbox_conv_assignee"),
+            # "Assigned to me", newest first, walks this in order instead of sorting all of my history.
+            models.Index(fields=["brand", "assignee", "-last_activity_at"], name="inbox_conv_assigned"),
         ]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")

@@ -63,3 +63,18 @@ def test_bad_feeds_leave_a_clear_error_and_store_nothing(
     channel.refresh_from_db()
     assert expected in channel.last_error
     assert not InboundItem.objects.exists()
+
+
+def test_feeds_are_polled_gently_and_the_poll_command_polls_now(channel, httpserver: HTTPServer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from resonanz.sources.polling import poll_channels
+
+    httpserver.expect_request("/feed.xml").respond_with_data(FEED, content_type="application/atom+xml")
+    assert [o.new for o in poll_channels()] == [2]
+    channel.refresh_from_db()
+    assert channel.next_poll_at >= timezone.now() + timedelta(minutes=14)  # RSS: every 15 minutes
+    assert poll_channels() == []  # not due yet
+    assert [o.duplicates for o in poll_channels(force=True)] == [2]  # `resonanz poll` asks for now
