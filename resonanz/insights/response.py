@@ -4,6 +4,8 @@ Counts come from the daily cycle metrics; a quantile is located in the response-
 (``ResponseBin``) and its exact value read from the few ``ResponseFact`` rows of that one class. Only
 when a class holds more than ``REFINE_LIMIT`` cycles of the period (the largest brands over long
 periods) is the value interpolated inside the class instead, and the figure is marked approximate.
+With a channel or topic filter the read still walks the brand's whole class (the index cannot filter
+topics), so the brand-wide size of the class decides.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from resonanz.insights.kpis import ResponseFigures, quantile_ranks
 from resonanz.insights.models import Grain, ResponseBin, ResponseFact
 from resonanz.insights.scope import Scope
 
-REFINE_LIMIT = 20_000
+REFINE_LIMIT = 10_000  # raw facts a quantile may read from one class (brand-wide, see ``_scan_sizes``)
 # Upper bounds (seconds) of the response-time distribution shown as a chart and table (all in EDGES).
 DISTRIBUTION = [
     (300, "< 5 min"),
@@ -81,16 +83,26 @@ class Measure:
         return cls("business_seconds", "business_bin") if business else cls("seconds", "bin")
 
 
+def _scan_sizes(scope: Scope, hist: dict[int, int]) -> dict[int, int]:
+    """How many raw facts reading a class costs: the class of the scope, or of the whole brand if filtered."""
+    if scope.channel_id is None and not scope.topic:
+        return hist
+    return histogram(Scope(brand=scope.brand, period=scope.period))
+
+
 def _values(
     scope: Scope, measure: Measure, hist: dict[int, int], rank: int, count: int
 ) -> tuple[list[float], bool]:
     """The values at sorted positions rank … rank+count-1 of the answered cycles; (values, approximate)."""
     seen, approximate = 0, False
     values: list[float] = []
+    sizes: dict[int, int] | None = None
     for index, n in hist.items():
         first = rank + len(values) - seen  # the first wanted position inside this class
         wanted = min(count - len(values), n - first) if first < n else 0
-        if wanted > 0 and n > REFINE_LIMIT:
+        if wanted > 0 and sizes is None:
+            sizes = _scan_sizes(scope, hist)
+        if wanted > 0 and max(n, (sizes or {}).get(index, 0)) > REFINE_LIMIT:
             lower, upper = bin_bounds(index)
             lower, upper = max(lower, 0.0), (upper if upper != float("inf") else 2 * lower)
             values += [lower + (first + k + 0.5) / n * (upper - lower) for k in range(wanted)]
@@ -134,7 +146,8 @@ def _within(scope: Scope, measure: Measure, hist: dict[int, int], limit: int) ->
     partial = hist.get(edge, 0)
     if not partial or (edge < len(EDGES) and EDGES[edge] == limit):
         return below + partial, False
-    if partial > REFINE_LIMIT:
+    brand_wide = histogram(Scope(brand=scope.brand, period=scope.period))  # what reading the class walks
+    if brand_wide.get(edge, 0) > REFINE_LIMIT:
         lower, upper = bin_bounds(edge)
         share = (limit - lower) / (upper - lower) if upper != float("inf") else 0.0
         return below + round(partial * share), True
