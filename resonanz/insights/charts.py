@@ -241,7 +241,9 @@ def participants_chart(scope: Scope) -> Chart:
         f"{DEFINITIONS['new_participants'].definition} {DEFINITIONS['returning_share'].definition}"
     )
     if not people["exact"]:
-        chart.note = _("More than 200,000 people: the number of distinct people is estimated (about ±1 %).")
+        chart.note = _(
+            "So many people that their number is estimated (about ±1 %); returning = active minus new."
+        )
     return chart
 
 
