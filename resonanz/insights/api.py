@@ -61,10 +61,13 @@ class KpiOut(Schema):
     value: float | None
     previous: float | None
     trend: str | None
+    approximate: bool = False
     target: float | None = None
     on_track: bool | None = None
+    previous_on_track: bool | None = None
     name: str = ""
     period: str = ""
+    previous_period: str = ""
     kpi_id: int | None = None
 
 
@@ -107,10 +110,13 @@ def _kpi(figure: KpiFigure) -> dict[str, Any]:
         "value": figure.value,
         "previous": figure.previous,
         "trend": figure.trend,
+        "approximate": figure.approximate,
         "target": figure.target,
         "on_track": figure.on_track,
+        "previous_on_track": figure.previous_on_track,
         "name": figure.name,
         "period": figure.period_label,
+        "previous_period": figure.previous_label,
         "kpi_id": figure.kpi_id,
     }
 
