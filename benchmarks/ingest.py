@@ -270,6 +270,7 @@ def scenario_inbox(count: int, runs: int) -> dict[str, Any]:
         "list, by priority (overdue first)": [base + "?sort=priority"],
         "list, negative + criticism": [base + "?sentiment=negative&flag=criticism"],
         "list, assigned to me, complaints": [base + "?assignee=me&type=complaint&status=all"],
+        "list, overdue only": [base + "?overdue=on"],
         "list, all, page 50": [base + "?status=all&page=50"],
         "search": [base + f"?q={word}&status=all" for word in ("bahn", "danke", "verspätung", "heute")],
         "conversation page": [f"{base}c/{pk}/" for pk in ids],

@@ -2,7 +2,7 @@
 
 No exact COUNT(*) over a brand's whole history (it costs more than the page itself): a page reads one
 row more than it shows to know whether there is a next one, and the count stops at ``COUNT_CAP`` (the
-list then says "more than 1,000").
+list then says "more than 500": counting further costs more than the page, and it means "many" anyway).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-COUNT_CAP = 1000
+COUNT_CAP = 500
 MAX_PAGE = 10_000
 
 

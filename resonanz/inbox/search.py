@@ -11,8 +11,10 @@ from django.db import connection
 
 from resonanz.accounts.models import Brand
 from resonanz.community.search import search_terms
+from resonanz.inbox.paging import COUNT_CAP
+from resonanz.sources.models import Channel
 
-MAX_HITS = 1001  # the list counts up to 1,000 ("more than 1,000" beyond) and shows the newest
+MAX_HITS = COUNT_CAP + 1  # the list counts no further ("more than …") and shows the newest
 
 
 def conversation_ids_matching(brand: Brand, query: str) -> list[int]:
@@ -24,22 +26,27 @@ def conversation_ids_matching(brand: Brand, query: str) -> list[int]:
     terms = search_terms(query)
     if not terms:
         return []
+    # By the brand's channels (a handful of ids) rather than a join to every message's conversation.
+    channels = list(Channel.objects.filter(brand=brand).values_list("pk", flat=True))
+    if not channels:
+        return []
+    marks = ", ".join(["%s"] * len(channels))
     if connection.vendor == "postgresql":
         sql = (
-            "SELECT m.conversation_id FROM inbox_message m JOIN inbox_conversation c "
-            "ON c.id = m.conversation_id WHERE m.search_vector @@ to_tsquery('german', %s) "
-            "AND c.brand_id = %s ORDER BY m.id DESC LIMIT %s"
+            "SELECT m.conversation_id FROM inbox_message m "  # noqa: S608 (placeholders only)
+            f"WHERE m.search_vector @@ to_tsquery('german', %s) AND m.channel_id IN ({marks}) "
+            "ORDER BY m.id DESC LIMIT %s"
         )
-        params: list[str | int] = [" & ".join(f"{term}:*" for term in terms), brand.pk, MAX_HITS]
+        match = " & ".join(f"{term}:*" for term in terms)
     else:
         # Each term quoted (no FTS syntax from users) and prefix-matched.
         sql = (
-            "SELECT m.conversation_id FROM inbox_message_fts f "
+            "SELECT m.conversation_id FROM inbox_message_fts f "  # noqa: S608 (placeholders only)
             "JOIN inbox_message m ON m.id = f.rowid "
-            "JOIN inbox_conversation c ON c.id = m.conversation_id "
-            "WHERE inbox_message_fts MATCH %s AND c.brand_id = %s ORDER BY f.rowid DESC LIMIT %s"
+            f"WHERE inbox_message_fts MATCH %s AND m.channel_id IN ({marks}) ORDER BY f.rowid DESC LIMIT %s"
         )
-        params = [" ".join(f'"{term}"*' for term in terms), brand.pk, MAX_HITS]
+        match = " ".join(f'"{term}"*' for term in terms)
+    params: list[str | int] = [match, *channels, MAX_HITS]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(dict.fromkeys(row[0] for row in cursor.fetchall()))

@@ -11,12 +11,11 @@ from django.views.decorators.http import require_POST
 from resonanz.accounts.selectors import get_user_by_handle
 from resonanz.core.errors import InvalidInput
 from resonanz.core.web import brand_view, flash, signed_in_user
-from resonanz.inbox import presence, selectors, services
+from resonanz.inbox import paging, presence, selectors, services
 from resonanz.inbox.delivery import retry_reply
 from resonanz.inbox.explain import explanations_for
 from resonanz.inbox.forms import FilterForm, NoteForm, ReplyForm
 from resonanz.inbox.models import Status
-from resonanz.inbox.paging import COUNT_CAP, get_page
 from resonanz.inbox.services.replies import can_send
 from resonanz.sources.selectors import list_channels
 
@@ -38,10 +37,10 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
     form = _filter_form(request)
     conversations = selectors.list_conversations(brand, viewer=request.user, filters=form.to_filter())
-    page = get_page(conversations, request.GET.get("page"), per_page=PER_PAGE)
+    page = paging.get_page(conversations, request.GET.get("page"), per_page=PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "count_cap": COUNT_CAP}
+    context = {"form": form, "page": page, "query": query.urlencode(), "count_cap": paging.COUNT_CAP}
     template = (
         "inbox/includes/list_rows.html"
         if request.headers.get("HX-Target") == "inbox-rows"
