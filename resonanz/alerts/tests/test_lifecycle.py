@@ -223,3 +223,18 @@ def test_crisis_escalates_only_to_managers_and_mails_them(
 
     article = Article.objects.get(pk=crisis.status_article_id)
     assert article.title == "Störung S1" and article.published_at is not None
+
+
+def test_the_composer_banner_offers_the_holding_statements_during_a_crisis(brand, manager, alert):
+    from django.template import Context, Template
+
+    from resonanz.inbox.models import Conversation
+
+    chan = f.channel(brand)
+    conversation = f.conversation(chan, NOW)
+    template = Template("{% load alerts_tags %}{% crisis_composer brand conversation %}")
+    assert template.render(Context({"brand": brand, "conversation": conversation})).strip() == ""
+    save_holding_statement(brand, title="Wir sind dran", body="Hallo {name}, wir kümmern uns.", by=manager)
+    services.open_crisis(alert, by=manager)
+    html = template.render(Context({"brand": brand, "conversation": Conversation.objects.get()}))
+    assert "⚠ Wir sind dran" in html and f"/inbox/c/{conversation.pk}/" in html and "hx-get" in html
