@@ -210,23 +210,25 @@ def _add_message(
         model_version=str(labels.get("model_version", ""))[:64],
         created_at=post.created_at,
     )
+    # Older than what the conversation already has (a late import, a source listing newest first across
+    # polls): history that fills the thread, not a new turn that reopens or answers it.
+    history = conversation.message_count > 0 and post.created_at < conversation.last_activity_at
     conversation.message_count += 1
     conversation.last_activity_at = max(conversation.last_activity_at, post.created_at)
     if post.from_brand:
-        _on_brand_message(conversation, message, batch)
+        _on_brand_message(conversation, message, batch, history=history)
     else:
-        _on_customer_message(conversation, post, labels, batch)
+        _on_customer_message(conversation, post, labels, batch, history=history)
         batch.hooks.append((conversation, "message.received", message))
     return message
 
 
 def _on_customer_message(
-    conversation: Conversation, post: IncomingPost, labels: dict[str, Any], batch: Batch
+    conversation: Conversation, post: IncomingPost, labels: dict[str, Any], batch: Batch, *, history: bool
 ) -> None:
     decided = routing.route(labels)
     is_first = conversation.first_customer_at is None and conversation.status == Status.NEW
-    late = conversation.first_response_at is not None and post.created_at <= conversation.first_response_at
-    if conversation.status in (Status.ANSWERED, Status.CLOSED) and not late:
+    if conversation.status in (Status.ANSWERED, Status.CLOSED) and not history:
         # A new measurement cycle: KPIs see the reopening, not one inflated response time.
         batch.event(
             conversation, ConversationEvent.Kind.REOPENED, post.created_at, previous=conversation.status
@@ -237,7 +239,7 @@ def _on_customer_message(
         conversation.first_response_at = None
         conversation.priority = decided.priority
     else:
-        if conversation.status == Status.WAITING:
+        if conversation.status == Status.WAITING and not history:
             conversation.status = Status.OPEN
         conversation.priority = decided.priority if is_first else max(conversation.priority, decided.priority)
     if conversation.first_customer_at is None:
@@ -249,8 +251,11 @@ def _on_customer_message(
         start=conversation.first_customer_at,
     )
     conversation.needs_moderation = conversation.needs_moderation or decided.needs_moderation
-    if post.created_at >= conversation.last_activity_at:  # the list shows the latest message's labels
+    if not history or not conversation.excerpt:  # the list shows the latest customer message's labels
         _summarise(conversation, post, labels, decided.reason)
+    if not conversation.customer_handle:
+        conversation.customer_handle = post.author_handle
+        conversation.customer_name = post.author_name
 
 
 def _summarise(conversation: Conversation, post: IncomingPost, labels: dict[str, Any], reason: str) -> None:
@@ -261,16 +266,14 @@ def _summarise(conversation: Conversation, post: IncomingPost, labels: dict[str,
     topics = [str(t) for t in labels.get("topics", [])] + [str(a) for a in labels.get("aspects", [])]
     conversation.topics = (f"|{'|'.join(topics)}|" if topics else "")[:500]
     conversation.excerpt = post.text[:240]
-    if not conversation.customer_handle:
-        conversation.customer_handle = post.author_handle
-        conversation.customer_name = post.author_name
 
 
-def _on_brand_message(conversation: Conversation, message: Message, batch: Batch) -> None:
+def _on_brand_message(conversation: Conversation, message: Message, batch: Batch, *, history: bool) -> None:
     """The brand answered on the channel itself (e.g. an agent wrote in the forum thread)."""
-    if conversation.first_customer_at is not None and conversation.first_response_at is None:
+    started = conversation.first_customer_at
+    if started is not None and conversation.first_response_at is None and message.created_at >= started:
         conversation.first_response_at = message.created_at
-    if conversation.status in ACTIVE_STATUSES:
+    if conversation.status in ACTIVE_STATUSES and not history:
         conversation.status = Status.ANSWERED
         batch.event(conversation, ConversationEvent.Kind.ANSWERED, message.created_at, via="channel")
         batch.hooks.append((conversation, "conversation.answered", message))

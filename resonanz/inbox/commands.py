@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 # Worker processes are the unit of parallelism: numpy's BLAS threads on top oversubscribe the cores
-# (measured: one process-inbox worker took 45 % longer with the default thread pool on 2 cores).
+# (measured: one process-inbox worker used about 30 % more CPU with the default thread pool on 2 cores).
 MATH_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -88,6 +88,8 @@ def cmd_poll(args: argparse.Namespace) -> int:
     outcomes = poll_channels(channel_key=args.channel, force=True)  # asked for now: due or not
     for outcome in outcomes:
         print(outcome, file=sys.stderr if outcome.error else sys.stdout)
+        for where, reason in outcome.problems:
+            print(f"  rejected: {where}: {reason}", file=sys.stderr)
     processed = process_pending().processed
     retried = retry_due()
     print(f"processed {processed} staged posts, retried {retried} deliveries")

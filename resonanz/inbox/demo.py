@@ -100,12 +100,11 @@ def _ensure_channels(brand: Brand, data: Path, counts: Counter[str]) -> dict[str
 
 
 def _stage_community(brand: Brand) -> int:
-    """The community posts enter now (the entered-task later finds them and changes nothing)."""
-    from resonanz.community.models import Post, Visibility
+    """The community posts enter now, hidden ones too, as on the entered path (the entered task later
+    finds them and changes nothing)."""
+    from resonanz.community.models import Post
 
-    posts = Post.objects.filter(brand=brand, visibility=Visibility.VISIBLE).select_related(
-        "author", "thread", "brand"
-    )
+    posts = Post.objects.filter(brand=brand).select_related("author", "thread", "brand")
     incoming = [to_incoming(post) for post in posts.order_by("created_at", "pk")]
     return stage_posts(get_community_channel(brand), incoming, enqueue=False).new
 

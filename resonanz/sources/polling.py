@@ -7,7 +7,7 @@ losing posts. A rate limit from the remote (Retry-After, X-RateLimit-Reset) post
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +31,7 @@ class PollOutcome:
     duplicates: int = 0
     rejected: int = 0
     error: str = ""
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (where, reason) of rejected items
 
     def __str__(self) -> str:
         if self.error:
@@ -53,6 +54,7 @@ def poll_channel(channel: Channel) -> PollOutcome:
         return outcome
     staged = stage_posts(channel, result.posts)
     outcome.new, outcome.duplicates, outcome.rejected = staged.new, staged.duplicates, len(result.rejected)
+    outcome.problems = list(result.rejected)
     problems = "; ".join(f"{where}: {reason}" for where, reason in result.rejected[:5])
     save_poll_state(channel, state=result.state, error=problems, retry_after=result.retry_after)
     return outcome

@@ -121,3 +121,17 @@ def test_a_failing_item_is_isolated_and_rejected_after_retries(brand, monkeypatc
     assert bad.state == InboundItem.State.REJECTED
     assert bad.attempts == 5
     assert "broken" in bad.error or "text" in bad.error or bad.error
+
+
+def test_a_late_older_message_is_history_and_reopens_nothing(brand):
+    channel = channel_factory(brand)
+    ingest_now(channel, incoming(5, thread_key="T", from_brand=True, text="Der Zug fährt wieder."))
+    conversation = Conversation.objects.get()
+    assert conversation.status == Status.ANSWERED and not conversation.customer_handle
+    # the customer's question was older and arrives later (an import, a source listing newest first)
+    ingest_now(channel, incoming(1, thread_key="T", text="Fährt der Zug heute?"))
+    conversation.refresh_from_db()
+    assert conversation.status == Status.ANSWERED
+    assert not conversation.events.filter(kind=ConversationEvent.Kind.REOPENED).exists()
+    assert (conversation.customer_handle, conversation.excerpt) == ("kunde1", "Fährt der Zug heute?")
+    assert conversation.message_count == 2

@@ -68,7 +68,8 @@ def _item(item: Any, where: str) -> Any:
     if not isinstance(stamp, int | float):
         raise IncomingError("no timestamp", where=where)
     created = datetime.fromtimestamp(stamp, tz=UTC)
-    title = repair_mojibake(str(item.get("title") or ""))
+    # Meta's "title" describes the activity ("X commented on Y's post"): context, not a subject.
+    context = repair_mojibake(str(item.get("title") or ""))
     return make_post(
         where=where,
         external_id=stable_id("fb", author, str(stamp), body),
@@ -76,5 +77,5 @@ def _item(item: Any, where: str) -> Any:
         created_at=created,
         author_handle=author,
         author_name=author,
-        title=title[:200],
+        extra={"context": context[:200]} if context else {},
     )
