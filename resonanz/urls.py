@@ -26,3 +26,5 @@ urlpatterns = [
     path("b/<slug:brand_slug>/topics/", include("resonanz.classify.urls")),
     path("b/<slug:brand_slug>/bilanz/", include("resonanz.insights.public_urls")),
 ]
+
+handler400 = "resonanz.core.views.bad_request"

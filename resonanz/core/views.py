@@ -1,10 +1,14 @@
-"""The landing page and the health check."""
+"""The landing page, the health check and the 400 handler."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from resonanz.accounts.selectors import list_brands
 from resonanz.core.config import product_setting
@@ -24,3 +28,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 for a request Django refused before any view ran (e.g. a body over the size limit).
+
+    API clients get JSON in the API's ``{"detail": …}`` shape, people the plain error page.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = _("The request is too large: at most %(limit)s bytes are accepted.") % {"limit": limit}
+    else:
+        detail = _("The request could not be understood.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=400)
+    return defaults.bad_request(request, exception or SuspiciousOperation(detail))

@@ -28,6 +28,7 @@ from resonanz.demo.content import DemoArticle, DemoPost, DemoThread, demo_articl
 from resonanz.demo.people import BRANDS, CATEGORIES, DEMO_PASSWORD, STAFF, USERS, DemoUser
 from resonanz.demo.summary import DemoSummary, demo_logins
 from resonanz.demo.timeline import SAFETY, post_times, start_time, thread_random
+from resonanz.inbox.demo import seed_demo as seed_inbox
 from resonanz.moderation.demo import seed_demo as seed_moderation
 from resonanz.moderation.models import Report
 
@@ -45,10 +46,13 @@ def load_demo(*, stdout: TextIO | None = None, now: datetime | None = None) -> D
         loader.run(stdout)
         # House rules and moderation history before classification runs, so that the automatic
         # screening of the new posts has a rule to cite.
+        seeded = loader.summary.seeded
         for brand in loader.brands.values():
-            loader.summary.seeded.setdefault("moderation", {})[brand.slug] = seed_moderation(
-                brand, now=loader.now
-            )
+            seeded.setdefault("moderation", {})[brand.slug] = seed_moderation(brand, now=loader.now)
+        # Then a worked inbox: channels, imported platform exports, the community posts, answers.
+        _say(stdout, "Filling the inbox (classifying the posts) …")
+        for brand in loader.brands.values():
+            seeded.setdefault("inbox", {})[brand.slug] = seed_inbox(brand, now=loader.now)
         transaction.on_commit(partial(_enqueue_entered, list(loader.new_post_ids), stdout=stdout))
     summary = loader.summary
     summary.logins = demo_logins()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from resonanz.accounts.models import Brand, Role
-from resonanz.accounts.permissions import check_role
+from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.community.models import Post
 from resonanz.community.selectors import get_post
 from resonanz.core.errors import DomainError
@@ -35,11 +35,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     brand = _moderator_brand(request)
     context = {
         "items": selectors.list_queue(brand),
+        "elsewhere": _flagged_elsewhere(brand, request.user),
         "approvals": selectors.list_pending_approvals(brand).count(),
         "appeals": selectors.list_open_appeals(brand).count(),
         "settings": services.settings_for(brand),
     }
     return render(request, "moderation/staff/queue.html", context)
+
+
+def _flagged_elsewhere(brand: Brand, viewer: AnyUser) -> list[Any]:
+    """Abuse the classifier found on other channels (Mastodon, e-mail, imports …): it cannot be hidden
+    from here, but a moderator reviews it in the inbox. Community posts are in the queue itself."""
+    from resonanz.inbox.selectors import list_flagged_conversations
+    from resonanz.sources.models import ChannelKind
+
+    flagged = list_flagged_conversations(brand, viewer=viewer)
+    return [c for c in flagged if c.channel.kind != ChannelKind.COMMUNITY]
 
 
 def _post_context(brand: Brand, post: Post) -> dict[str, Any]:

@@ -199,6 +199,7 @@ RESONANZ: dict[str, Any] = {
     "DEFAULT_BRAND": env.text("RESONANZ_DEFAULT_BRAND"),
     # Periodic jobs enqueued by `resonanz scheduler`: dotted task path -> interval in seconds.
     "PERIODIC_TASKS": {
+        "resonanz.inbox.tasks.poll_channels_task": 60,
         "resonanz.insights.tasks.update_rollups_task": 60,
         "resonanz.alerts.tasks.detect_crises_task": 300,
         "resonanz.insights.tasks.send_reports_task": 3600,

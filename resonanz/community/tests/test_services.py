@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from resonanz.accounts.models import Role
 from resonanz.accounts.permissions import has_role
@@ -154,5 +154,5 @@ def test_moderated_post_cannot_be_edited_by_its_author(brand):
     post = thread_factory(brand, author=author, body="Text").posts.get()
     Post.objects.filter(pk=post.pk).update(visibility="hidden")
     post.refresh_from_db()
-    with pytest.raises(NotAllowed, match="moderated"):
+    with translation.override("en"), pytest.raises(NotAllowed, match="moderated"):
         services.edit_post(post, body="geändert", by=author)

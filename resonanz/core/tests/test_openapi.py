@@ -70,3 +70,19 @@ def test_schema_matches_the_snapshot(live_schema: dict[str, Any]) -> None:
             f"The API schema differs from {SNAPSHOT.name}. If the change is intended, "
             f"regenerate the snapshot and commit it:\n    {REGENERATE}\n\n{diff[:6000]}"
         )
+
+
+def test_an_oversized_api_body_is_refused_with_json(client, settings, brand) -> None:
+    from resonanz.accounts.models import Role
+    from resonanz.accounts.tests.factories import member_factory
+
+    client.force_login(member_factory(brand, Role.AGENT))
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(
+        "/api/brands/elbtal-bahn/classify/batch",
+        data='{"texts": ["' + "x" * 2000 + '"]}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/json"
+    assert "1000" in response.json()["detail"]

@@ -40,3 +40,16 @@ def test_broken_job_does_not_stop_the_others(settings):
         "PERIODIC_TASKS": {"resonanz.nowhere.task": 60, f"{__name__}.fake_task": 60},
     }
     assert scheduler.enqueue_due(now=60.0) == [f"{__name__}.fake_task"]
+
+
+def test_every_configured_periodic_job_is_an_importable_task():
+    from django.utils.module_loading import import_string
+    from django_tasks.base import Task
+
+    from resonanz.settings import base  # the shipped configuration (the tests here override it)
+
+    jobs = base.RESONANZ["PERIODIC_TASKS"]
+    assert "resonanz.inbox.tasks.poll_channels_task" in jobs  # channels are polled without anyone asking
+    for path, seconds in jobs.items():
+        assert isinstance(import_string(path), Task), path
+        assert int(seconds) >= 1

@@ -40,7 +40,7 @@ def test_moderator_flow(live_server, browser_page, brand, member, moderator, man
     log_in_as(page, live_server, moderator)
 
     page.goto(f"{live_server.url}/b/{brand.slug}/")
-    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("link", name="Moderation", exact=True).click()
     page.locator(f"#queue-{abusive.pk} h2 a").click()
     page.get_by_label("Hide").check()
     page.get_by_role("button", name="Decide and log").click()

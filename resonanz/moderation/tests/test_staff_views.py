@@ -41,6 +41,23 @@ def test_queue_shows_flags_oldest_first_with_labels(client, brand, moderator, me
     assert "hidden automatically" in html and "criticism" in html
 
 
+def test_queue_lists_abuse_flagged_on_other_channels_with_a_link_into_the_inbox(
+    client, brand, moderator, rules
+):
+    from resonanz.inbox.tests.factories import conversation_factory
+
+    flagged = conversation_factory(
+        brand, text="Ihr seid alle Idioten!", labels={"abuse": True, "abuse_score": 0.97}
+    )
+    calm = conversation_factory(brand, n=2, text="Wann fährt der erste Zug?", labels={"abuse": False})
+    assert flagged.needs_moderation and not calm.needs_moderation
+    client.force_login(moderator)
+    html = client.get(staff_url("queue", brand)).content.decode()
+    assert "From other channels (inbox)" in html
+    assert reverse("inbox:conversation", args=[brand.slug, flagged.pk]) in html
+    assert reverse("inbox:conversation", args=[brand.slug, calm.pk]) not in html
+
+
 def test_act_form_refuses_without_rule_and_explanation(client, abusive_post, moderator):
     client.force_login(moderator)
     response = act(client, abusive_post, action="hide", explanation="")
