@@ -6,12 +6,17 @@ from concurrent client threads. Results are printed as a Markdown table for docs
 
     .venv/bin/python benchmarks/web.py                      # SQLite, 100k posts
     .venv/bin/python benchmarks/web.py --db postgres        # PostgreSQL (127.0.0.1:5432)
-    .venv/bin/python benchmarks/web.py --posts 1000000
+    .venv/bin/python benchmarks/web.py --posts 1000000 --data-dir /tmp/rz-web-1m
+    .venv/bin/python benchmarks/web.py --concurrency 1,4,8
+
+With one client the figures are the latency of a single request; with 8 clients on this 2-core machine
+the load generator shares the cores with the server, so latency there includes queueing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -20,10 +25,12 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("RESONANZ_TRAIN_DATA", ROOT.parent / "shared" / "data"))
 WORDS = [
     "Zug",
     "Verspätung",
@@ -68,9 +75,32 @@ WORDS = [
 ]
 
 
+def real_texts(limit: int = 60_000) -> list[str]:
+    """Real German posts from the shared training data (read, never shipped) for realistic search terms;
+    without that directory the posts are random sequences of the word list above."""
+    texts: list[str] = []
+    for path in sorted(DATA.glob("*/*.tsv")):
+        with path.open(encoding="utf-8") as handle:
+            header = handle.readline().rstrip("\n").split("\t")
+            if "text" not in header:
+                continue
+            column = header.index("text")
+            texts.extend(line.rstrip("\n").split("\t")[column] for line in handle)
+    random.Random(3).shuffle(texts)
+    return [t for t in texts if 20 <= len(t) <= 600][:limit]
+
+
 def generate(n_posts: int, env: dict[str, str]) -> None:
+    texts = real_texts()
+    texts_file = Path(env["RESONANZ_DATA_DIR"]) / "bench-texts.json"
+    texts_file.parent.mkdir(parents=True, exist_ok=True)
+    texts_file.write_text(json.dumps(texts), encoding="utf-8")
+    print(
+        f"  post texts: {len(texts):,} real posts from {DATA}" if texts else "  post texts: word list",
+        flush=True,
+    )
     code = f"""
-import random, django
+import html, random, django
 django.setup()
 from django.db import transaction
 from django.utils import timezone
@@ -80,6 +110,8 @@ from resonanz.community.models import Category, Thread, Post
 from resonanz.core.markdown import render_markdown
 rng = random.Random(7)
 words = {WORDS!r}
+import json, pathlib
+texts = json.loads(pathlib.Path({str(texts_file)!r}).read_text(encoding="utf-8"))
 brand, _ = Brand.objects.get_or_create(slug="bench", defaults={{"name": "Bench Bahn"}})
 if Post.objects.filter(brand=brand).count() >= {n_posts}:
     raise SystemExit(0)
@@ -99,9 +131,9 @@ for start in range(0, n_threads, 1000):
         posts = []
         for t in threads:
             for j in range(per_thread):
-                body = " ".join(rng.choices(words, k=rng.randint(8, 40)))
+                body = rng.choice(texts) if texts else " ".join(rng.choices(words, k=rng.randint(8, 40)))
                 posts.append(Post(brand=brand, thread=t, author=rng.choice(users), body=body,
-                                  body_html="<p>" + body + "</p>", is_opening=j == 0))
+                                  body_html="<p>" + html.escape(body) + "</p>", is_opening=j == 0))
         Post.objects.bulk_create(posts, batch_size=5000)
     print(f"  generated {{min(start + 1000, n_threads) * per_thread}} posts", flush=True)
 """
@@ -162,7 +194,11 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=600, help="requests per page type")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--concurrency",
+        default="1,8",
+        help="comma-separated client counts: 1 shows the latency of one request, 8 the server under load",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "resonanz-bench-web"))
     args = parser.parse_args()
@@ -174,7 +210,7 @@ def main() -> int:
     }
     env.pop("REDIS_URL", None)
     if args.db == "postgres":
-        env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+        env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or _scratch_postgres("rz_bench_web")
     print(f"preparing {args.posts} posts on {args.db} …", flush=True)
     subprocess.run([sys.executable, "-m", "resonanz", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     generate(args.posts, env)
@@ -191,22 +227,37 @@ def main() -> int:
             "forum index": [f"{base}/b/bench/"],
             "thread page": [f"{base}/b/bench/forum/t/{tid}/" for tid in thread_ids],
             "search": [
-                f"{base}/b/bench/search/?q={w}"
-                for w in ("Verspätung", "Klimaanlage kaputt", "Ticket", "WLAN")
+                f"{base}/b/bench/search/?q={urllib.parse.quote(w)}"
+                for w in ("Verspätung", "Klimaanlage kaputt", "Ticket", "WLAN", "Zug", "Danke")
             ],
         }
+        levels = [int(c) for c in args.concurrency.split(",")]
         for urls in pages.values():  # warm up
-            load(urls, requests=args.concurrency * 5, concurrency=args.concurrency)
-        print("\n| page | db | posts | req/s | p50 ms | p95 ms | errors |\n|---|---|---|---|---|---|---|")
+            load(urls, requests=max(levels) * 5, concurrency=max(levels))
+        print(f"\nload average before: {os.getloadavg()[0]:.2f}")
+        print(
+            "\n| page | db | posts | clients | req/s | p50 ms | p95 ms | errors |\n|---|---|---|---|---|---|---|---|"
+        )
         for name, urls in pages.items():
-            r = load(urls, requests=args.requests, concurrency=args.concurrency)
-            print(
-                f"| {name} | {args.db} | {args.posts:,} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['errors']:.0f} |"
-            )
+            for clients in levels:
+                r = load(urls, requests=args.requests, concurrency=clients)
+                print(
+                    f"| {name} | {args.db} | {args.posts:,} | {clients} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['errors']:.0f} |"
+                )
     finally:
         server.terminate()
         server.wait(timeout=20)
     return 0
+
+
+def _scratch_postgres(name: str) -> str:
+    """A database of its own on the local server, so the benchmark never writes into another one."""
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def _sample_thread_ids(env: dict[str, str]) -> list[int]:
