@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from resonanz.accounts.models import Brand, User
 from resonanz.community.models import Post, Reaction, Thread, Visibility
+from resonanz.inbox.services.privacy import forget_member
 
 REMOVED_TEXT = "[gelöscht / deleted]"
 
@@ -53,13 +54,19 @@ def export_user_data(user: User) -> dict[str, Any]:
 
 @transaction.atomic
 def delete_account(user: User) -> None:
-    """Delete the account; posts follow each brand's deletion policy, nothing else breaks."""
+    """Delete the account; posts and their inbox copies follow each brand's deletion policy, nothing else
+    breaks."""
     remove_in = Brand.objects.filter(
         posts__author=user, deletion_policy=Brand.DeletionPolicy.REMOVE
     ).distinct()
-    Post.objects.filter(author=user, brand__in=remove_in).update(
-        body=REMOVED_TEXT, body_html=f"<p>{REMOVED_TEXT}</p>", visibility=Visibility.REMOVED
+    removed = Post.objects.filter(author=user, brand__in=remove_in)
+    forget_member(
+        user,
+        post_ids=list(Post.objects.filter(author=user).values_list("pk", flat=True)),
+        removed_post_ids=list(removed.values_list("pk", flat=True)),
+        text=REMOVED_TEXT,
     )
+    removed.update(body=REMOVED_TEXT, body_html=f"<p>{REMOVED_TEXT}</p>", visibility=Visibility.REMOVED)
     Post.objects.filter(author=user).update(author=None)
     Thread.objects.filter(author=user).update(author=None)
     Reaction.objects.filter(user=user).delete()  # counters stay: they are anonymous totals

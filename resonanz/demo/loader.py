@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from resonanz.accounts.models import Brand, Membership, Role, User
+from resonanz.alerts.demo import seed_demo as seed_alerts
 from resonanz.blog.models import Article
 from resonanz.blog.services import create_article, publish_article
 from resonanz.community.models import Category, Post, Reaction, Thread
@@ -29,6 +30,7 @@ from resonanz.demo.people import BRANDS, CATEGORIES, DEMO_PASSWORD, STAFF, USERS
 from resonanz.demo.summary import DemoSummary, demo_logins
 from resonanz.demo.timeline import SAFETY, post_times, start_time, thread_random
 from resonanz.inbox.demo import seed_demo as seed_inbox
+from resonanz.insights.demo import seed_demo as seed_insights
 from resonanz.moderation.demo import seed_demo as seed_moderation
 from resonanz.moderation.models import Report
 
@@ -53,6 +55,10 @@ def load_demo(*, stdout: TextIO | None = None, now: datetime | None = None) -> D
         _say(stdout, "Filling the inbox (classifying the posts) …")
         for brand in loader.brands.values():
             seeded.setdefault("inbox", {})[brand.slug] = seed_inbox(brand, now=loader.now)
+        # Last the strategy, KPIs and alert settings, so that the dashboards count the worked inbox.
+        for brand in loader.brands.values():
+            seeded.setdefault("insights", {})[brand.slug] = seed_insights(brand, now=loader.now)
+            seeded.setdefault("alerts", {})[brand.slug] = seed_alerts(brand, now=loader.now)
         transaction.on_commit(partial(_enqueue_entered, list(loader.new_post_ids), stdout=stdout))
     summary = loader.summary
     summary.logins = demo_logins()

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from resonanz.insights import figures, response
 from resonanz.insights.brand_settings import settings_for
@@ -89,7 +89,12 @@ class Chart:
     def csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["label", *[d["label"] for d in self.datasets]])
+        writer.writerow(
+            [
+                pgettext("the column of row labels in a chart's CSV export", "label"),
+                *[d["label"] for d in self.datasets],
+            ]
+        )
         writer.writerows(["" if v is None else v for v in row] for row in self.rows)
         return out.getvalue()
 

@@ -32,3 +32,11 @@ def crisis_composer(brand: Brand, conversation: Any) -> dict[str, Any]:
         else []
     )
     return {"brand": brand, "conversation": conversation, "crisis": crisis, "statements": statements}
+
+
+@register.filter
+def action_name(code: str) -> str:
+    """The moderation action's label ("Remove") for its stored code ("remove")."""
+    from resonanz.insights.moderation_figures import action_names
+
+    return action_names().get(code, code)

@@ -39,3 +39,33 @@ def test_delete_anonymises_or_removes_per_brand_policy(brand, other_brand, membe
     assert Thread.objects.get(pk=kept.pk).author is None
     reply.refresh_from_db()
     assert reply.like_count == 1  # totals stay; the person behind them is gone
+
+
+def test_delete_forgets_the_member_in_the_inbox(brand, other_brand, member):
+    """The inbox copies of the member's posts lose the author everywhere and the text where the brand
+    removes a deleted member's posts; other people's messages stay as they were."""
+    from resonanz.inbox.models import Conversation, Message
+    from resonanz.sources.community import ingest_post
+
+    other_brand.deletion_policy = Brand.DeletionPolicy.REMOVE
+    other_brand.save()
+    kept = thread_factory(brand, author=member, body="Der Zug war pünktlich, danke!")
+    gone = thread_factory(other_brand, title="Weg", author=member, body="Das Eis war geschmolzen.")
+    gone_post = Post.objects.get(thread=gone, is_opening=True)
+    kept_post = kept.posts.get(is_opening=True)
+    neighbour = post_factory(gone, body="Bei mir auch.")
+    for post in (kept_post, gone_post, neighbour):
+        ingest_post(post, labels={})
+    assert Message.objects.filter(author_handle="mia").count() == 2
+
+    delete_account(member)
+
+    kept_copy = Message.objects.get(external_id=f"post:{kept_post.pk}")
+    assert (kept_copy.author_handle, kept_copy.author_name, kept_copy.author_user) == ("", "", None)
+    assert kept_copy.text == "Der Zug war pünktlich, danke!"
+    gone_copy = Message.objects.get(external_id=f"post:{gone_post.pk}")
+    assert gone_copy.text == REMOVED_TEXT and gone_copy.author_handle == ""
+    assert Message.objects.get(external_id=f"post:{neighbour.pk}").text == "Bei mir auch."
+    assert not Conversation.objects.filter(customer_handle="mia").exists()
+    assert not Message.objects.filter(text__contains="geschmolzen").exists()
+    assert not Conversation.objects.filter(excerpt__contains="geschmolzen").exists()
