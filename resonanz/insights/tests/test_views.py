@@ -67,7 +67,8 @@ def test_csv_download_has_the_chart_numbers(client, brand, agent, traffic):
     response = client.get(url("csv", brand, "sentiment"), {"period": "2026-10-05..2026-10-06"})
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("label,") and lines[1].startswith("2026-10-05,1,")
+    # The header is in the reader's language like the page (German by default).
+    assert lines[0].startswith("Bezeichnung,negativ,") and lines[1].startswith("2026-10-05,1,")
     assert client.get(url("csv", brand, "nonsense")).status_code == 404
 
 
