@@ -66,6 +66,13 @@ def list_thread_posts(thread: Thread, *, viewer: AnyUser | None = None) -> Query
     return posts.order_by("created_at", "id")
 
 
+def thread_page_of(post: Post, *, per_page: int, viewer: AnyUser | None = None) -> int:
+    """The page of its thread (``per_page`` posts a page, oldest first) on which ``viewer`` sees ``post``."""
+    earlier = Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
+    before = _visible_posts(post.brand, viewer).filter(earlier, thread_id=post.thread_id).count()
+    return before // per_page + 1
+
+
 def get_post(brand: Brand, post_id: int, *, viewer: AnyUser | None = None) -> Post:
     post = _visible_posts(brand, viewer).select_related("thread", "author").filter(pk=post_id).first()
     if post is None:

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from resonanz.blog.selectors import list_articles
 from resonanz.community import selectors, services
 from resonanz.community.forms import EditPostForm, ReplyForm, SearchForm, ThreadForm
-from resonanz.community.models import Category, Thread
+from resonanz.community.models import Category, Post, Thread
 from resonanz.community.search import search_posts
-from resonanz.community.templatetags.forum import post_url, thread_url
+from resonanz.community.templatetags.forum import POSTS_PER_PAGE, post_location, thread_url
 from resonanz.core.errors import InvalidInput, NotFound
 from resonanz.core.ratelimit import check_rate, client_key
 from resonanz.core.web import brand_view, form_errors
@@ -58,9 +58,14 @@ def _forum_thread(request: HttpRequest, thread_id: int) -> Thread:
     return thread
 
 
-def _thread_page(request: HttpRequest, thread: Thread, form: ReplyForm) -> HttpResponse:
-    posts = selectors.list_thread_posts(thread, viewer=request.user)
-    return render(request, "community/thread.html", {"thread": thread, "posts": posts, "form": form})
+def _thread_page(
+    request: HttpRequest, thread: Thread, form: ReplyForm, *, last: bool = False
+) -> HttpResponse:
+    """One page of the thread's posts, oldest first; ``last`` for the page the reply form belongs to."""
+    posts = Paginator(selectors.list_thread_posts(thread, viewer=request.user), POSTS_PER_PAGE)
+    page = posts.get_page(posts.num_pages if last else request.GET.get("page"))
+    context = {"thread": thread, "posts": page.object_list, "page": page, "form": form}
+    return render(request, "community/thread.html", context)
 
 
 @brand_view
@@ -72,6 +77,17 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             raise NotFound(f"thread {thread_id} has no article")
         return redirect(thread_url(current, brand_slug=brand.slug))
     return _thread_page(request, current, ReplyForm())
+
+
+@brand_view
+def post_permalink(request: HttpRequest, post_id: int) -> HttpResponse:
+    """A post's stable link (search results, the inbox, notices): to the page of its thread showing it."""
+    post = selectors.get_post(request.brand, post_id, viewer=request.user)  # type: ignore[attr-defined]
+    return redirect(_location(request, post))
+
+
+def _location(request: HttpRequest, post: Post) -> str:
+    return post_location(post, brand_slug=request.brand.slug, viewer=request.user)  # type: ignore[attr-defined]
 
 
 @brand_view
@@ -106,8 +122,8 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
         except InvalidInput as exc:
             form_errors(form, exc)
         else:
-            return redirect(post_url(post, brand_slug=current.brand.slug))
-    return _thread_page(request, current, form)
+            return redirect(post_location(post, brand_slug=current.brand.slug, viewer=request.user))
+    return _thread_page(request, current, form, last=True)
 
 
 @brand_view
@@ -123,7 +139,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
         except InvalidInput as exc:
             form_errors(form, exc)
         else:
-            return redirect(post_url(post, brand_slug=request.brand.slug))  # type: ignore[attr-defined]
+            return redirect(_location(request, post))
     return render(request, "community/edit_post.html", {"form": form, "post": post})
 
 
@@ -133,7 +149,7 @@ def react(request: HttpRequest, post_id: int, kind: str) -> HttpResponse:
     post = selectors.get_post(request.brand, post_id, viewer=request.user)  # type: ignore[attr-defined]
     services.toggle_reaction(post, kind=kind, by=request.user)
     if not request.htmx:  # type: ignore[attr-defined]
-        return redirect(post_url(post, brand_slug=request.brand.slug))  # type: ignore[attr-defined]
+        return redirect(_location(request, post))
     post = selectors.list_thread_posts(post.thread, viewer=request.user).get(pk=post.pk)
     return render(request, "community/includes/reactions.html", {"post": post})
 

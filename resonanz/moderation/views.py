@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from resonanz.community.selectors import get_post
-from resonanz.community.templatetags.forum import post_url
+from resonanz.community.templatetags.forum import post_location
 from resonanz.core.errors import Conflict, InvalidInput
 from resonanz.core.ratelimit import check_rate, client_key
 from resonanz.core.web import brand_view, flash, form_errors
@@ -30,7 +30,7 @@ def report(request: HttpRequest, post_id: int) -> HttpResponse:
             form_errors(form, exc)
         else:
             flash(request, _("Thank you. The moderators will look at the post."))
-            return redirect(post_url(post, brand_slug=brand.slug))
+            return redirect(post_location(post, brand_slug=brand.slug, viewer=request.user))
     return render(request, "moderation/report.html", {"form": form, "post": post})
 
 

@@ -44,8 +44,8 @@ def to_incoming(post: Post) -> Any:
         author_name=author.public_name if author else "",
         thread_key=f"thread:{post.thread_id}",
         title=post.thread.title,
-        # Relative: the inbox links to the post in the forum (article comments redirect to the article).
-        url=reverse("community:thread", args=[post.brand.slug, post.thread_id]) + f"#post-{post.pk}",
+        # Relative: the post's permalink finds its page in the forum (or the article it comments on).
+        url=reverse("community:post", args=[post.brand.slug, post.pk]),
         from_brand=bool(author and has_role(author, post.brand, Role.AGENT)),
         extra={"user_id": str(author.pk)} if author else {},
     )

@@ -1,4 +1,4 @@
-"""Template helpers of the forum: reaction state, edit permission and the canonical link of a post."""
+"""Template helpers of the forum: reaction state, edit permission and the links to a post."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from resonanz.accounts.permissions import AnyUser
 from resonanz.community.models import Post, Thread
+from resonanz.community.selectors import thread_page_of
 from resonanz.community.services import can_edit_post
 
 register = template.Library()
@@ -32,8 +33,26 @@ def thread_url(thread: Thread, *, brand_slug: str) -> str:
     return reverse("community:thread", args=[brand_slug, thread.pk])
 
 
+# Long threads are paged; a post's page depends on who looks (moderators see hidden posts too).
+POSTS_PER_PAGE = 50
+
+
 def post_url(post: Post, *, brand_slug: str) -> str:
-    return f"{thread_url(post.thread, brand_slug=brand_slug)}#post-{post.pk}"
+    """A stable link to ``post``: the forum permalink, which finds the post's page when followed, or the
+    blog article whose comment it is (comments are not paged)."""
+    if getattr(post.thread, "article", None) is not None:
+        return f"{thread_url(post.thread, brand_slug=brand_slug)}#post-{post.pk}"
+    return reverse("community:post", args=[brand_slug, post.pk])
+
+
+def post_location(post: Post, *, brand_slug: str, viewer: AnyUser | None) -> str:
+    """Where ``viewer`` sees ``post`` right now: its thread page (with ``?page=`` beyond the first) and
+    anchor. For redirects, where a second hop through the permalink would be a waste."""
+    url = thread_url(post.thread, brand_slug=brand_slug)
+    if getattr(post.thread, "article", None) is None:
+        page = thread_page_of(post, per_page=POSTS_PER_PAGE, viewer=viewer)
+        url += f"?page={page}" if page > 1 else ""
+    return f"{url}#post-{post.pk}"
 
 
 @register.simple_tag(takes_context=True, name="post_url")

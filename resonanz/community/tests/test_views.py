@@ -285,6 +285,45 @@ def test_reaction_needs_login_and_known_kind(client, brand, thread, member):
     assert Reaction.objects.count() == 0
 
 
+# --- long threads ------------------------------------------------------------------------------------
+
+
+def test_long_thread_is_paged_50_posts_a_page_oldest_first(client, brand):
+    long = thread_factory(brand, replies=60)  # 61 posts
+    first = client.get(url("thread", brand, long.pk)).content.decode()
+    assert first.count('class="post') == 50 and "Antwort 49" in first and "Antwort 50<" not in first
+    assert "Page 1 of 2" in first.replace("Seite 1 von 2", "Page 1 of 2") and "?page=2" in first
+    second = client.get(url("thread", brand, long.pk), {"page": 2}).content.decode()
+    assert second.count('class="post') == 11 and "Antwort 60" in second and "Antwort 49<" not in second
+    assert client.get(url("thread", brand, long.pk), {"page": "x"}).status_code == 200  # page 1
+
+
+def test_post_permalink_finds_the_page_of_the_post(client, brand, moderator):
+    long = thread_factory(brand, replies=60)
+    posts = list(long.posts.order_by("created_at", "id"))
+    assert client.get(url("post", brand, posts[3].pk))["Location"] == url("thread", brand, long.pk) + (
+        f"#post-{posts[3].pk}"
+    )
+    late = client.get(url("post", brand, posts[55].pk))["Location"]
+    assert late == url("thread", brand, long.pk) + f"?page=2#post-{posts[55].pk}"
+    # Visitors do not see hidden posts, so those do not push a post to a later page for them; moderators do.
+    Post.objects.filter(pk__in=[p.pk for p in posts[1:7]]).update(visibility=Visibility.HIDDEN)
+    assert "?page=" not in client.get(url("post", brand, posts[55].pk))["Location"]
+    client.force_login(moderator)
+    assert "?page=2" in client.get(url("post", brand, posts[55].pk))["Location"]
+    assert client.get(url("post", brand, 999_999)).status_code == 404
+
+
+def test_reply_to_a_long_thread_lands_on_its_last_page(client, brand, member):
+    long = thread_factory(brand, replies=60)
+    client.force_login(member)
+    response = client.post(url("reply", brand, long.pk), {"body": "Ich auch."})
+    post = Post.objects.get(body="Ich auch.")
+    assert response["Location"] == url("thread", brand, long.pk) + f"?page=2#post-{post.pk}"
+    invalid = client.post(url("reply", brand, long.pk), {"body": ""}).content.decode()
+    assert "Ich auch." in invalid  # the form with its error is shown on the last page, next to the newest
+
+
 # --- search ------------------------------------------------------------------------------------------
 
 
@@ -295,7 +334,7 @@ def test_search_links_to_thread_post_and_to_blog_article(client, brand, agent, m
     response = client.get(url("search", brand), {"q": "klimaanlage"})
     html = response.content.decode()
     forum_post = forum.posts.get()
-    assert f'href="{url("thread", brand, forum.pk)}#post-{forum_post.pk}"' in html
+    assert f'href="{reverse("community:post", args=[brand.slug, forum_post.pk])}"' in html
     assert f'href="{reverse("blog:article", args=[brand.slug, article.slug])}#post-{comment.pk}"' in html
 
 

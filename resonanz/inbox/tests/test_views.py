@@ -209,7 +209,7 @@ def test_community_abuse_links_into_the_moderation_queue(client, brand, moderato
     client.force_login(moderator)
     page = client.get(_url("conversation", brand, message.conversation_id)).content.decode()
     assert reverse("moderation_staff:post", args=[brand.slug, thread.posts.get().pk]) in page
-    assert f"/b/{brand.slug}/forum/t/{thread.pk}/#post-" in page  # the "original" link
+    assert f"/b/{brand.slug}/forum/p/{thread.posts.get(is_opening=True).pk}/" in page  # the "original" link
 
 
 def test_failed_answer_shows_a_retry_button_that_queues_it_again(
