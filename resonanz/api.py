@@ -6,6 +6,8 @@ from csp.decorators import csp_update
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
@@ -52,6 +54,32 @@ def optional_auth(request: HttpRequest) -> object | None:
     return request.user
 
 
+class BodyNotAnObject(ValueError):
+    """A request body that is valid JSON but not an object (``null``, a list, a number)."""
+
+
+JSON_KINDS = {
+    type(None): "null",
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+}
+
+
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object; anything else is refused before validation,
+    which would otherwise read ``null`` as "no fields given" and accept it."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, object]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            kind = JSON_KINDS.get(type(data), type(data).__name__)
+            raise BodyNotAnObject(f"The request body must be a JSON object, not {kind}.")
+        return data
+
+
 api = NinjaAPI(
     title="Resonanz API",
     version="1",
@@ -61,6 +89,7 @@ api = NinjaAPI(
     # Swagger UI sets inline styles; scripts stay 'self' only.
     docs_decorator=csp_update({"style-src": ["'self'", "'unsafe-inline'"]}),
     auth=AUTH_REQUIRED,
+    parser=ObjectBodyParser(),
     throttle=[
         AnonRateThrottle(product_setting("API_ANON_RATE")),
         AuthRateThrottle(product_setting("API_RATE")),
@@ -77,6 +106,15 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own errors as ``{"detail"}``; a body that is not an object says so instead of
+    "Cannot parse request body"."""
+    cause = exc.__cause__
+    detail = str(cause) if isinstance(cause, BodyNotAnObject) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 def _mount_routers() -> None:

@@ -604,3 +604,23 @@ def test_users_are_shown_by_handle_only(client, brand):
     thread_factory(brand, author=user)
     item = client.get(url(brand, "/threads")).json()["items"][0]
     assert item["author"] == "echt"
+
+
+@pytest.mark.parametrize(("body", "kind"), [("null", "null"), ("[]", "an array"), ('"x"', "a string")])
+def test_a_body_that_is_not_an_object_is_refused_and_changes_nothing(client, brand, member, body, kind):
+    thread = thread_factory(brand, author=member, title="Alter Titel")
+    response = client.patch(
+        url(brand, f"/threads/{thread.pk}"), body, content_type="application/json", **bearer(member)
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": f"The request body must be a JSON object, not {kind}."}
+    thread.refresh_from_db()
+    assert thread.title == "Alter Titel"
+
+
+def test_malformed_json_keeps_the_plain_message(client, brand, member):
+    thread = thread_factory(brand, author=member)
+    response = client.patch(
+        url(brand, f"/threads/{thread.pk}"), "{nope", content_type="application/json", **bearer(member)
+    )
+    assert response.status_code == 400 and response.json()["detail"].startswith("Cannot parse request body")

@@ -198,3 +198,11 @@ def test_bilanz_link_tag_follows_the_setting(brand):
     assert template.render(Context({"brand": brand})) == "False"
     InsightsSettings.objects.create(brand=brand, public_bilanz=True)
     assert template.render(Context({"brand": brand})) == "True"
+
+
+def test_public_pages_link_the_bilanz_in_the_footer_when_published(client, brand):
+    forum = reverse("community:index", args=[brand.slug])
+    bilanz = reverse("bilanz:index", args=[brand.slug])
+    assert f'href="{bilanz}"' not in client.get(forum).content.decode()
+    InsightsSettings.objects.create(brand=brand, public_bilanz=True)
+    assert f'href="{bilanz}"' in client.get(forum).content.decode()
