@@ -26,9 +26,13 @@ def _uses_database_queue() -> bool:
 
 
 def prepare() -> None:
-    """Migrate and collect static files, so a fresh data directory just works."""
+    """Migrate and collect static files, so a fresh data directory just works; planner statistics, so an
+    existing one is fast from the first request."""
+    from resonanz.core.tasks import refresh_planner_statistics
+
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    refresh_planner_statistics()
 
 
 def _spawn(command: str) -> subprocess.Popen[bytes]:

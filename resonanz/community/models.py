@@ -54,7 +54,13 @@ class Thread(TimeStampedModel):
     last_post_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["brand", "category", "-is_pinned", "-last_post_at"])]
+        indexes = [
+            models.Index(fields=["brand", "category", "-is_pinned", "-last_post_at"]),
+            # The forum index across categories: its first page is read in this order without a sort.
+            models.Index(
+                fields=["brand", "-is_pinned", "-last_post_at", "-id"], name="community_thread_latest"
+            ),
+        ]
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
 

@@ -203,6 +203,7 @@ RESONANZ: dict[str, Any] = {
         "resonanz.insights.tasks.update_rollups_task": 60,
         "resonanz.alerts.tasks.detect_crises_task": 300,
         "resonanz.insights.tasks.send_reports_task": 3600,
+        "resonanz.core.tasks.refresh_planner_statistics_task": 3600,
     },
 }
 
