@@ -63,6 +63,9 @@ class ClassificationOut(Schema):
     explanations: dict[str, list[EvidenceOut]]
     model_version: str
     missing_models: list[str]
+    abuse_confident: bool = False
+    uncertain: list[str] = []
+    confidence: dict[str, float] = {}
 
 
 class CorrectionIn(Schema):

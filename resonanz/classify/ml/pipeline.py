@@ -48,6 +48,15 @@ class ClassificationResult:
     explanations: Explanations
     model_version: str
     missing_models: list[str] = field(default_factory=list)
+    # The contract of transfer-aware labels (docs/classify.md): scores are calibrated probabilities;
+    # ``sentiment`` is "uncertain" when the model abstains; ``uncertain`` names every head that abstained
+    # ("sentiment", "abuse", "criticism"); ``abuse_confident`` is True only above the artefact's
+    # automation threshold (leave-one-dataset-out precision >= 0.9); ``confidence`` is the calibrated
+    # probability of the label given, per head. Labels stored before these fields existed lack them:
+    # readers treat a missing field as "not confident".
+    abuse_confident: bool = False
+    uncertain: list[str] = field(default_factory=list)
+    confidence: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
