@@ -64,3 +64,40 @@ def secret_key() -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def log_signing_key() -> bytes:
+    """The 32-byte Ed25519 private key that signs the moderation log's checkpoints.
+
+    ``RESONANZ_LOG_SIGNING_KEY`` (base64 of the raw key) wins; otherwise ``log_signing_key`` in the data
+    dir, generated on first use with mode 0600. Never in the database: whoever can only write the
+    database cannot sign a rewritten log.
+    """
+    import base64
+    import binascii
+
+    value = os.environ.get("RESONANZ_LOG_SIGNING_KEY", "").strip()
+    source = "environment variable RESONANZ_LOG_SIGNING_KEY"
+    if not value:
+        key_file = data_dir() / "log_signing_key"
+        source = str(key_file)
+        try:  # O_EXCL: of two processes starting together, one creates the key and both read it
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+        value = key_file.read_text().strip()
+    try:
+        key = base64.b64decode(value, validate=True)
+    except binascii.Error as exc:
+        raise ValueError(f"{source} is not base64: {exc}") from exc
+    if len(key) != 32:
+        raise ValueError(f"{source} must hold a 32-byte Ed25519 key, found {len(key)} bytes")
+    return key
+
+
+def log_name() -> str:
+    """The prefix of the moderation log's origin line (``<name>/<brand slug>``), e.g. the host name."""
+    return os.environ.get("RESONANZ_LOG_NAME", "resonanz").strip() or "resonanz"

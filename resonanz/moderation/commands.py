@@ -1,4 +1,4 @@
-"""The ``verify-modlog`` and ``modreport`` subcommands of the ``resonanz`` CLI.
+"""The ``verify-modlog``, ``witness`` and ``modreport`` subcommands of the ``resonanz`` CLI.
 
 ``resonanz/cli.py`` calls :func:`register`; Django is set up lazily when a command runs.
 """
@@ -17,24 +17,66 @@ def _setup() -> None:
     setup_django()
 
 
+def _read_checkpoint(source: str) -> str:
+    """A saved checkpoint: a file, or a URL (the log's checkpoint URL, or any copy of it)."""
+    from pathlib import Path
+
+    from resonanz.moderation.witness import fetch
+
+    if source.startswith(("http://", "https://")):
+        return fetch(source)
+    return Path(source).read_text(encoding="utf-8")
+
+
 def cmd_verify_modlog(args: argparse.Namespace) -> int:
-    """Check each brand's hash chain; exit 1 naming the first broken entry."""
+    """Check each brand's log: chain, Merkle tree against signed checkpoints, state audit. Exit 1 naming
+    the first entry (post, decision) that is wrong."""
     _setup()
     from resonanz.accounts.models import Brand
-    from resonanz.moderation.chain import verify_chain
+    from resonanz.moderation import checkpoints
+    from resonanz.moderation.logtree import origin_for
+    from resonanz.moderation.logverify import verify_log
+    from resonanz.moderation.witness import WitnessError
 
+    saved = None
+    if args.checkpoint:
+        try:
+            saved = checkpoints.parse(_read_checkpoint(args.checkpoint))
+        except (OSError, WitnessError, checkpoints.CheckpointError) as exc:
+            print(f"cannot read the checkpoint {args.checkpoint}: {exc}", file=sys.stderr)
+            return 2
     brands = Brand.objects.order_by("slug")
     if args.brand:
         brands = brands.filter(slug=args.brand)
-        if not brands.exists():
-            print(f"unknown brand: {args.brand}", file=sys.stderr)
-            return 2
+    elif saved is not None:  # the checkpoint names its log: check that brand
+        brands = brands.filter(slug__in=[b.slug for b in brands if origin_for(b) == saved.origin])
+    if (args.brand or saved is not None) and not brands.exists():
+        print(f"unknown brand: {args.brand or (saved.origin if saved else '')}", file=sys.stderr)
+        return 2
     broken = 0
     for brand in brands:
-        report = verify_chain(brand)
-        print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+        report = verify_log(brand, checkpoint=saved)
+        print("\n".join(report.lines()), file=sys.stdout if report.ok else sys.stderr)
         broken += not report.ok
     return 1 if broken else 0
+
+
+def cmd_witness(args: argparse.Namespace) -> int:
+    """Fetch, verify and save other installations' checkpoints; exit 1 on any fork or error."""
+    from pathlib import Path
+
+    from resonanz import env
+    from resonanz.moderation.witness import WitnessError, watch
+
+    state = Path(args.state) if args.state else env.data_dir() / "witness"
+    failed = 0
+    for url in args.urls:
+        try:
+            print(watch(url, state).summary())
+        except WitnessError as exc:
+            print(str(exc), file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
 
 
 def cmd_modreport(args: argparse.Namespace) -> int:
@@ -69,10 +111,24 @@ def cmd_modreport(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     verify = subparsers.add_parser(
-        "verify-modlog", help="verify the hash chain of the public moderation log (exit 1 if broken)"
+        "verify-modlog",
+        help="verify the public moderation log: hash chain, signed checkpoints, state (exit 1 if broken)",
     )
     verify.add_argument("--brand", metavar="SLUG", help="only this brand (default: all)")
+    verify.add_argument(
+        "--checkpoint", metavar="FILE_OR_URL",
+        help="a signed checkpoint saved earlier: exit 1 unless today's log extends it",
+    )  # fmt: skip
     verify.set_defaults(func=cmd_verify_modlog)
+
+    witness = subparsers.add_parser(
+        "witness", help="save and cross-check the signed moderation-log checkpoints of other installations"
+    )
+    witness.add_argument("urls", nargs="+", metavar="URL", help=".../b/<brand>/moderation/log/checkpoint")
+    witness.add_argument(
+        "--state", metavar="DIR", help="where to keep what was seen (default: data dir/witness)"
+    )
+    witness.set_defaults(func=cmd_witness)
 
     report = subparsers.add_parser("modreport", help="transparency report of a brand for a period")
     report.add_argument("--brand", metavar="SLUG", required=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from resonanz.moderation import public_views, report_views, staff_views
+from resonanz.moderation import log_views, public_views, report_views, staff_views
 
 staff_patterns = [
     path("", staff_views.queue, name="queue"),
@@ -32,6 +32,14 @@ public_patterns = [
     path("rules/v<int:number>/", public_views.rules_version, name="rules_version"),
     path("log/", public_views.log, name="log"),
     path("log/feed.atom", public_views.log_feed, name="log_feed"),
+    # The verifiable log (docs/moderation.md, "Verifying the log"): stable URLs, keep them.
+    path("log/checkpoint", log_views.checkpoint, name="log_checkpoint"),
+    path("log/checkpoint.json", log_views.checkpoint_json, name="log_checkpoint_json"),
+    path("log/key", log_views.key, name="log_key"),
+    path("log/key.json", log_views.key_json, name="log_key_json"),
+    path("log/proof/inclusion/<int:seq>", log_views.inclusion, name="log_inclusion"),
+    path("log/proof/consistency", log_views.consistency, name="log_consistency"),
+    path("log/entries/<int:seq>.json", log_views.entry_json, name="log_entry_json"),
     path("decisions/", public_views.my_decisions, name="my_decisions"),
     path("decisions/<str:puid>/", public_views.statement, name="statement"),
     path("decisions/<str:puid>/appeal/", public_views.appeal, name="appeal"),

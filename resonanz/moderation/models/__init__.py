@@ -14,6 +14,7 @@ from resonanz.moderation.models.decisions import (
 from resonanz.moderation.models.log import GENESIS_HASH, AppendOnly, ModLogEntry
 from resonanz.moderation.models.reports import Report
 from resonanz.moderation.models.rules import HouseRule, HouseRuleVersion
+from resonanz.moderation.models.tree import LogCheckpoint, LogTreeNode
 
 __all__ = [
     "GENESIS_HASH",
@@ -25,6 +26,8 @@ __all__ = [
     "FreezeOverride",
     "HouseRule",
     "HouseRuleVersion",
+    "LogCheckpoint",
+    "LogTreeNode",
     "ModLogEntry",
     "ModerationDecision",
     "ModerationSettings",

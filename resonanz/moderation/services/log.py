@@ -1,4 +1,8 @@
-"""Appending to the public moderation log (in the caller's transaction) and redacting excerpts."""
+"""Appending to the public moderation log (in the caller's transaction) and redacting excerpts.
+
+``append_entry`` is the one writer of the log: the entry, the chain head, the Merkle tree's new nodes
+and the signed checkpoint of the new size are written together or not at all.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from django.utils.translation import gettext as _
 from resonanz.accounts.models import Brand, Role
 from resonanz.accounts.permissions import AnyUser, check_role, role_of
 from resonanz.community.models import Post
-from resonanz.moderation import chain, clock
+from resonanz.moderation import chain, clock, logtree
 from resonanz.moderation.errors import ExplanationRequired
 from resonanz.moderation.models import GENESIS_HASH, ModerationDecision, ModLogEntry
 from resonanz.moderation.services.brand_settings import settings_for
@@ -68,6 +72,7 @@ def append_entry(
             entry_hash=chain.entry_hash(prev, canonical), excerpt=excerpt, excerpt_state=excerpt_state,
             decision=decision,
         )  # fmt: skip
+        logtree.append_leaf(brand, seq - 1, logtree.leaf_of_payload(full), at=created_at)
         settings.log_head_seq, settings.log_head_hash = seq, entry.entry_hash
         settings.save(update_fields=["log_head_seq", "log_head_hash"])
     return entry
