@@ -100,7 +100,7 @@ REPLAY: dict[str, Handler] = {
 def replay_log(brand: Brand) -> tuple[Replay, list[Problem]]:
     replay, problems = Replay(), []
     entries = ModLogEntry.objects.filter(brand=brand).order_by("seq")
-    for seq, kind, payload, state in entries.values_list("seq", "kind", "payload", "excerpt_state").iterator(
+    for seq, kind, payload, _state in entries.values_list("seq", "kind", "payload", "excerpt_state").iterator(
         chunk_size=2000
     ):
         handler = REPLAY.get(kind)

@@ -10,11 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand
+from resonanz.moderation import logtree
 from resonanz.moderation.chain import timestamp
 from resonanz.moderation.logtext import entry_summary, entry_title, outcome_name
 from resonanz.moderation.models import ModLogEntry
 
 ATOM = "http://www.w3.org/2005/Atom"
+# Extension elements (RFC 4287 §6): the log's signed checkpoint travels with the feed, so a reader that
+# only follows the feed still collects checkpoints to verify the log against later.
+LOG_NS = "urn:resonanz:moderation-log"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -29,6 +33,7 @@ def log_feed_xml(
 ) -> bytes:
     """``outcomes``: decision puid → appeal outcome, shown on the decision's entry."""
     ET.register_namespace("", ATOM)
+    ET.register_namespace("log", LOG_NS)
     page = request.build_absolute_uri(reverse("moderation_public:log", args=[brand.slug]))
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "title", _("Moderation log of %(brand)s") % {"brand": brand.name})
@@ -37,6 +42,14 @@ def log_feed_xml(
     _sub(feed, "link", href=page, rel="alternate", type="text/html")
     _sub(feed, "link", href=request.build_absolute_uri(), rel="self", type="application/atom+xml")
     _sub(_sub(feed, "author"), "name", brand.name)
+    latest = logtree.latest_checkpoint(brand)
+    if latest is not None:
+        url = request.build_absolute_uri(reverse("moderation_public:log_checkpoint", args=[brand.slug]))
+        _sub(feed, "link", href=url, rel="related", type="text/plain", title="signed checkpoint")
+        signed = ET.SubElement(
+            feed, f"{{{LOG_NS}}}checkpoint", {"size": str(latest.tree_size), "root": latest.root_hash}
+        )
+        signed.text = logtree.as_checkpoint(latest).note()
     for entry in entries:
         item = _sub(feed, "entry")
         _sub(item, "title", entry_title(entry))
@@ -48,4 +61,5 @@ def log_feed_xml(
             outcome = None  # the appeal's own entry says it in its title
         _sub(item, "summary", entry_summary(entry, appeal_outcome=outcome_name(outcome)), type="text")
         _sub(item, "category", term=entry.kind)
+        ET.SubElement(item, f"{{{LOG_NS}}}leaf").text = logtree.leaf_of(entry).hex()
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -7,6 +7,7 @@ signs a checkpoint of the new size, in the caller's transaction. Roots and proof
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
@@ -104,13 +105,11 @@ def publish(brand: Brand, size: int, root: bytes, *, at: datetime) -> LogCheckpo
     signed = checkpoints.sign(origin_for(brand), size, root, timestamp(at))
     return LogCheckpoint.objects.create(
         brand=brand, origin=signed.origin, tree_size=size, root_hash=root.hex(), created_at=at,
-        key_id=signed.key_id, signature=signed.as_json()["signature"],
+        key_id=signed.key_id, signature=base64.b64encode(signed.signature).decode(),
     )  # fmt: skip
 
 
 def as_checkpoint(row: LogCheckpoint) -> checkpoints.Checkpoint:
-    import base64
-
     return checkpoints.Checkpoint(
         origin=row.origin, tree_size=row.tree_size, root_hash=bytes.fromhex(row.root_hash),
         time=timestamp(row.created_at), key_hash=bytes.fromhex(row.key_id),

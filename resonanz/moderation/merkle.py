@@ -81,8 +81,8 @@ def _subproof(source: NodeSource, m: int, start: int, end: int, complete: bool) 
         return [] if complete else [subtree_hash(source, start, end)]
     k = _split(n)
     if m <= k:
-        return _subproof(source, m, start, start + k, complete) + [subtree_hash(source, start + k, end)]
-    return _subproof(source, m - k, start + k, end, False) + [subtree_hash(source, start, start + k)]
+        return [*_subproof(source, m, start, start + k, complete), subtree_hash(source, start + k, end)]
+    return [*_subproof(source, m - k, start + k, end, False), subtree_hash(source, start, start + k)]
 
 
 # --- verification (RFC 9162 §2.1.3.2 and §2.1.4.2), used by the CLI and the witness ---------------------

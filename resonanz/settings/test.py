@@ -22,3 +22,5 @@ RESONANZ["API_RATE"] = "10000/m"
 RESONANZ["API_ANON_RATE"] = "10000/m"
 WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps; no collectstatic in tests
 WHITENOISE_AUTOREFRESH = True
+# A fixed key signs the moderation log's checkpoints in tests, so no key file is written to the data dir.
+os.environ.setdefault("RESONANZ_LOG_SIGNING_KEY", "dGVzdC1vbmx5LWtleS1mb3ItcmVzb25hbnotdGVzdHM=")

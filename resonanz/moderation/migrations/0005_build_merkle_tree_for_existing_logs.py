@@ -8,6 +8,8 @@ from django.db import migrations
 
 
 def build(apps: Any, schema_editor: Any) -> None:
+    import base64
+
     from django.utils import timezone
 
     from resonanz import env
@@ -28,7 +30,7 @@ def build(apps: Any, schema_editor: Any) -> None:
         signed = checkpoints.sign(f"{env.log_name()}/{brand.slug}", tree.size, tree.root(), timestamp(now))
         Checkpoint.objects.create(
             brand=brand, origin=signed.origin, tree_size=tree.size, root_hash=tree.root().hex(),
-            created_at=now, key_id=signed.key_id, signature=signed.as_json()["signature"],
+            created_at=now, key_id=signed.key_id, signature=base64.b64encode(signed.signature).decode(),
         )  # fmt: skip
 
 

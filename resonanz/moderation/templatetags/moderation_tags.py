@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
-from resonanz.moderation import logtext
+from resonanz.moderation import logtext, logtree
 from resonanz.moderation.models import ModLogEntry, dsa
 from resonanz.moderation.transparency import FIGURE_LABELS
 
@@ -87,3 +87,9 @@ def figure_label(key: str) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f} %"
+
+
+@register.filter
+def log_leaf(entry: ModLogEntry) -> str:
+    """The entry's RFC 9162 leaf hash, which inclusion proofs and checkpoints commit to."""
+    return logtree.leaf_of(entry).hex()
