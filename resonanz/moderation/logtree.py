@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
-from django.db.models import Q
-
 from resonanz import env
 from resonanz.accounts.models import Brand
 from resonanz.moderation import checkpoints, merkle
@@ -41,14 +39,15 @@ def leaf_of(entry: ModLogEntry) -> bytes:
 
 
 def _fetch(brand: Brand, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    keys = set(keys)
-    if not keys:
+    """The stored nodes ``keys`` (about 2·log2(n) of them). Two IN lists instead of one OR per node: the
+    ORM compiles them far faster, and the few extra rows of the cross product are dropped here."""
+    wanted = set(keys)
+    if not wanted:
         return {}
-    match = Q()
-    for level, index in keys:
-        match |= Q(level=level, index=index)
-    rows = LogTreeNode.objects.filter(match, brand=brand).values_list("level", "index", "hash")
-    return {(level, index): bytes.fromhex(value) for level, index, value in rows}
+    levels, indexes = {level for level, _ in wanted}, {index for _, index in wanted}
+    rows = LogTreeNode.objects.filter(brand=brand, level__in=levels, index__in=indexes)
+    found = {(lv, ix): value for lv, ix, value in rows.values_list("level", "index", "hash")}
+    return {key: bytes.fromhex(found[key]) for key in wanted if key in found}
 
 
 def _with_stored_nodes(brand: Brand, compute: Callable[[merkle.NodeSource], T]) -> T:
