@@ -109,14 +109,17 @@ def inclusion(request: HttpRequest, seq: int) -> HttpResponse:
     if not 1 <= seq <= size:
         return _error(f"entry {seq} is not in a tree of size {size}", 404)
     entry = selectors.get_log_entry(brand, seq)
-    path = logtree.inclusion_proof(brand, seq - 1, size)
+    try:
+        path, root = logtree.inclusion_proof(brand, seq - 1, size), logtree.root_at(brand, size)
+    except logtree.TreeError as exc:
+        return _error(f"{exc}; the operator should run resonanz verify-modlog", 503)
     return JsonResponse(
         {
             "seq": seq,
             "leaf_index": seq - 1,
             "tree_size": size,
             "leaf_hash": logtree.leaf_of(entry).hex(),
-            "root_hash": logtree.root_at(brand, size).hex(),
+            "root_hash": root.hex(),
             "audit_path": [node.hex() for node in path],
         }
     )
@@ -137,13 +140,17 @@ def consistency(request: HttpRequest) -> HttpResponse:
         return _error("first is required (a tree size)")
     if not 1 <= first <= second <= current:
         return _error(f"need 1 <= first <= second <= {current} (the log's size); got {first} and {second}")
-    proof = logtree.consistency_proof(brand, first, second)
+    try:
+        proof = logtree.consistency_proof(brand, first, second)
+        roots = logtree.root_at(brand, first), logtree.root_at(brand, second)
+    except logtree.TreeError as exc:
+        return _error(f"{exc}; the operator should run resonanz verify-modlog", 503)
     return JsonResponse(
         {
             "first": first,
             "second": second,
-            "first_root": logtree.root_at(brand, first).hex(),
-            "second_root": logtree.root_at(brand, second).hex(),
+            "first_root": roots[0].hex(),
+            "second_root": roots[1].hex(),
             "proof": [node.hex() for node in proof],
         }
     )

@@ -483,6 +483,12 @@ def test_proof_urls_refuse_bad_parameters_clearly(brand, longer_log):
     assert client.get("/b/unknown/moderation/log/checkpoint").status_code == 404
 
 
+def test_a_damaged_stored_tree_gets_a_clear_error_not_a_wrong_proof(brand, longer_log):
+    LogTreeNode.objects.filter(brand=brand, level=0, index=3).delete()  # the sibling of entry 3
+    response = Client().get(f"{base(brand)}/proof/inclusion/3")
+    assert response.status_code == 503 and "lacks node 0/3" in response.json()["error"]
+
+
 def test_empty_log_has_no_checkpoint_yet(brand):
     response = Client().get(f"{base(brand)}/checkpoint")
     assert response.status_code == 404 and "empty" in response.json()["error"]
