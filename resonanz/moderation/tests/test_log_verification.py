@@ -529,3 +529,21 @@ def test_signing_key_is_generated_once_with_mode_0600(tmp_path, monkeypatch):
             env.log_signing_key()
     finally:
         checkpoints.reset_key_cache()
+
+
+def test_migration_builds_the_tree_of_a_log_written_before_it_existed(brand, log, capsys):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "resonanz.moderation.migrations.0005_build_merkle_tree_for_existing_logs"
+    )
+    roots = {row.tree_size: row.root_hash for row in LogCheckpoint.objects.filter(brand=brand)}
+    LogTreeNode.objects.filter(brand=brand).delete()
+    LogCheckpoint.objects.filter(brand=brand).delete()
+    migration.build(apps, None)
+    assert list(LogCheckpoint.objects.filter(brand=brand).values_list("tree_size", "root_hash")) == [
+        (5, roots[5])
+    ]
+    assert main(["verify-modlog", "--brand", brand.slug]) == 0, capsys.readouterr().err
