@@ -55,10 +55,10 @@ class Replay:
 
 def _decision(replay: Replay, seq: int, p: dict[str, Any]) -> None:
     puid, post, action = p["decision"], p.get("post"), p.get("action")
-    replay.decision_status[puid] = p.get("status") or Status.EFFECTIVE
+    status = replay.decision_status[puid] = p.get("status") or Status.EFFECTIVE
     replay.decision_post[puid] = post
-    if post is None or action not in VISIBILITY_AFTER:
-        return
+    if status != Status.EFFECTIVE or post is None or action not in VISIBILITY_AFTER:
+        return  # a proposal published while it waits changes nothing yet
     for earlier in replay.in_force.get(post, []):
         if replay.decision_status.get(earlier) == Status.EFFECTIVE:
             replay.decision_status[earlier] = Status.SUPERSEDED

@@ -384,6 +384,11 @@ def test_legitimate_moderation_after_the_checkpoint_still_verifies(
         critic, by=moderator, rules=[rule(brand)], explanation="Beleidigend gemeint."
     )
     services.reject_decision(proposal, by=moderator2, reason="Das ist Kritik, keine Beleidigung.")
+    second = services.hide_post(
+        critic, by=moderator, rules=[rule(brand)], explanation="Doch eine Beleidigung."
+    )
+    assert ModerationDecision.objects.get(pk=second.pk).status == "pending_approval"  # no entry yet: fine
+    services.approve_decision(second, by=moderator2)
     author_post = post_with_labels(brand, body="Idioten!", abuse=0.3)
     hide = services.hide_post(
         author_post, by=moderator, rules=[rule(brand)], explanation="Beleidigung anderer."
@@ -547,3 +552,19 @@ def test_migration_builds_the_tree_of_a_log_written_before_it_existed(brand, log
         (5, roots[5])
     ]
     assert main(["verify-modlog", "--brand", brand.slug]) == 0, capsys.readouterr().err
+
+
+def test_state_audit_names_a_thread_hidden_directly_and_a_withdrawn_excerpt_without_cause(brand, log, capsys):
+    from resonanz.community.models import Thread
+
+    post = post_with_labels(brand, body="Kritik am Fahrplan", criticism=True)
+    Thread.objects.filter(pk=post.thread_id).update(visibility=Visibility.HIDDEN)
+    quoted = next(e for e in log if e.excerpt_state == "shown")
+    ModLogEntry.objects.filter(pk=quoted.pk).update(excerpt="", excerpt_state="withdrawn")
+    code, output = verify(brand, None, capsys)
+    assert code == 1
+    assert f"thread {post.thread_id}: is hidden but no log entry explains it" in output
+    assert (
+        f"entry {quoted.seq}: its excerpt is marked withdrawn but no later entry hid or removed the post"
+        in output
+    )
