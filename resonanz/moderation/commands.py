@@ -50,8 +50,11 @@ def cmd_verify_modlog(args: argparse.Namespace) -> int:
         brands = brands.filter(slug=args.brand)
     elif saved is not None:  # the checkpoint names its log: check that brand
         brands = brands.filter(slug__in=[b.slug for b in brands if origin_for(b) == saved.origin])
-    if (args.brand or saved is not None) and not brands.exists():
-        print(f"unknown brand: {args.brand or (saved.origin if saved else '')}", file=sys.stderr)
+    if args.brand and not brands.exists():
+        print(f"unknown brand: {args.brand}", file=sys.stderr)
+        return 2
+    if saved is not None and not brands.exists():
+        print(f"no brand of this installation keeps the log {saved.origin!r}", file=sys.stderr)
         return 2
     broken = 0
     for brand in brands:
