@@ -401,14 +401,18 @@ def test_legitimate_moderation_after_the_checkpoint_still_verifies(
     assert code == 0, output
 
 
-def test_gdpr_account_deletion_keeps_the_log_verifiable(brand, log, saved, capsys):
-    hidden = ModerationDecision.objects.filter(brand=brand, action="hide").first()
-    for policy in (Brand.DeletionPolicy.REMOVE,):
-        Brand.objects.filter(pk=brand.pk).update(deletion_policy=policy)
-    author = hidden.subject
+@pytest.mark.parametrize("policy", [Brand.DeletionPolicy.ANONYMISE, Brand.DeletionPolicy.REMOVE])
+def test_gdpr_account_deletion_keeps_the_log_verifiable(brand, log, saved, capsys, policy):
+    """The log holds pseudonyms and digests only: deleting a moderated author's account changes no entry,
+    and their posts removed under the brand's policy are explained by the deletion marker."""
+    Brand.objects.filter(pk=brand.pk).update(deletion_policy=policy)
+    author = ModerationDecision.objects.filter(brand=brand, action="hide").first().subject
     other = post_with_labels(brand, body="Ein normaler Beitrag", author=author)
+    before = list(ModLogEntry.objects.filter(brand=brand).values_list("entry_hash", flat=True))
     delete_account(author)
-    assert Post.objects.get(pk=other.pk).visibility == Visibility.REMOVED
+    expected = Visibility.REMOVED if policy == Brand.DeletionPolicy.REMOVE else Visibility.VISIBLE
+    assert Post.objects.get(pk=other.pk).visibility == expected
+    assert list(ModLogEntry.objects.filter(brand=brand).values_list("entry_hash", flat=True)) == before
     code, output = verify(brand, saved, capsys)
     assert code == 0, output
 
