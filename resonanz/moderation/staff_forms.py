@@ -8,11 +8,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from resonanz.moderation.models import Action, Appeal, HouseRuleVersion, ModerationSettings, dsa
+from resonanz.moderation.models import POST_ACTIONS, Action, Appeal, HouseRuleVersion, ModerationSettings, dsa
 
 
 class ActionForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), choices=Action.choices, widget=forms.RadioSelect)
+    action = forms.ChoiceField(
+        label=_("Action"), widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Action.choices if value in POST_ACTIONS],
+    )  # fmt: skip
     rules = forms.TypedMultipleChoiceField(
         label=_("House rules"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Cite at least one rule."),

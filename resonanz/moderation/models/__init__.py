@@ -3,8 +3,10 @@
 from resonanz.moderation.models import dsa
 from resonanz.moderation.models.brand_settings import FreezeOverride, ModerationSettings
 from resonanz.moderation.models.decisions import (
+    POST_ACTIONS,
     RESTRICTING,
     SILENCING,
+    THREAD_ACTIONS,
     Action,
     Appeal,
     ModerationDecision,
@@ -17,8 +19,10 @@ from resonanz.moderation.models.rules import HouseRule, HouseRuleVersion
 
 __all__ = [
     "GENESIS_HASH",
+    "POST_ACTIONS",
     "RESTRICTING",
     "SILENCING",
+    "THREAD_ACTIONS",
     "Action",
     "Appeal",
     "AppendOnly",

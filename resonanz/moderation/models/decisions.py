@@ -32,12 +32,18 @@ class Action(models.TextChoices):
     SPAM = "spam", _("Mark as spam")
     RESTORE = "restore", _("Restore")
     DISMISS = "dismiss", _("Dismiss the reports")
+    LOCK = "lock", _("Lock the thread")
+    UNLOCK = "unlock", _("Unlock the thread")
 
 
 # Actions that silence a post or its author: the criticism guard and the deletion freeze apply to them.
 SILENCING = {Action.HIDE, Action.REMOVE, Action.RESTRICT, Action.SPAM}
 # Actions that restrict content or an account and therefore need a statement of reasons (DSA Art. 17).
 RESTRICTING = SILENCING
+# Actions on one post (the post action form and API); the thread actions go through act_on_thread.
+POST_ACTIONS = {Action.HIDE, Action.REMOVE, Action.RESTRICT, Action.SPAM, Action.RESTORE, Action.DISMISS}
+# Actions on a whole thread: locking stops everyone's replies, so the deletion freeze covers it too.
+THREAD_ACTIONS = {Action.LOCK, Action.UNLOCK}
 
 
 class ModerationDecision(models.Model):

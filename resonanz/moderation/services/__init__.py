@@ -27,9 +27,12 @@ from resonanz.moderation.services.freeze import record_freeze_override, set_dele
 from resonanz.moderation.services.log import append_entry, redact_log_excerpt
 from resonanz.moderation.services.reports import report_post
 from resonanz.moderation.services.rules import format_rules_text, parse_rules_text, publish_house_rules
+from resonanz.moderation.services.threads import ThreadDecisions, act_on_thread, thread_state_token
 
 __all__ = [
+    "ThreadDecisions",
     "act_on_post",
+    "act_on_thread",
     "appeal_until",
     "append_entry",
     "approve_decision",
@@ -53,5 +56,6 @@ __all__ = [
     "screen_post",
     "set_deletion_freeze",
     "settings_for",
+    "thread_state_token",
     "update_moderation_settings",
 ]

@@ -18,10 +18,19 @@ from resonanz.community.models import Post, Visibility
 from resonanz.core.errors import InvalidInput, NotAllowed
 from resonanz.moderation import clock, selectors
 from resonanz.moderation.errors import ExplanationRequired, RuleRequired, StaleDecision
-from resonanz.moderation.models import SILENCING, Action, HouseRule, ModerationDecision, Report, dsa
+from resonanz.moderation.models import (
+    POST_ACTIONS,
+    SILENCING,
+    Action,
+    HouseRule,
+    ModerationDecision,
+    Report,
+    dsa,
+)
 from resonanz.moderation.services.brand_settings import settings_for
 from resonanz.moderation.services.effects import make_effective
 from resonanz.moderation.services.freeze import check_freeze
+from resonanz.moderation.services.restrictions import is_guarded
 from resonanz.moderation.services.statement import default_category, fill_statement
 
 Status = ModerationDecision.Status
@@ -137,7 +146,7 @@ def act_on_post(
     the criticism guard wants a second moderator (the post then stays as it is)."""
     check_role(by, post.brand, Role.MODERATOR)
     moderator = check_authenticated(by)
-    if action not in Action.values:
+    if action not in POST_ACTIONS:  # thread actions go through act_on_thread
         raise InvalidInput({"action": _("Unknown action.")})
     if category and category not in dsa.StatementCategory.values:
         raise InvalidInput({"category": _("Unknown category.")})
@@ -150,8 +159,10 @@ def act_on_post(
         check_fresh(post, expected_state)
         check_applicable(post, action, moderator=moderator)
         decision = _new_decision(post, action=action, by=moderator, explanation=explanation)
-        decision.four_eyes = decision.criticism and action in SILENCING
-        decision.freeze_override = check_freeze(post, action=action, criticism=decision.criticism)
+        # A restriction is guarded also when its author wrote protected posts lately (restrictions.py).
+        guarded = is_guarded(post, action, criticism=decision.criticism)
+        decision.four_eyes = guarded and action in SILENCING
+        decision.freeze_override = check_freeze(post, action=action, criticism=guarded)
         reports = list(Report.objects.filter(post=post, status=Report.Status.OPEN))
         decision.category = category or default_category(action, reports)
         decision.category_specification = list(keywords)
