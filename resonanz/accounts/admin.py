@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from resonanz.accounts.models import ApiToken, Brand, Membership, User
 
@@ -37,6 +41,27 @@ class UserAdmin(BaseUserAdmin):
         ("Resonanz", {"fields": ("display_name", "preferred_language")}),
     )
     inlines = [UserMembershipInline]
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, list[Any]]:
+        """Refuse to delete authors here (the delete page and the "delete selected" action alike): their
+        posts would change behind the moderation log's back. Members delete their own account in their
+        settings, under the brand's deletion policy; moderators act on posts through moderation."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for user in objs:
+            written = user.posts.count()
+            if written:
+                protected = [*protected, _author_refusal(user, written)]
+        return deleted, counts, perms_needed, protected
+
+
+def _author_refusal(user: User, written: int) -> str:
+    return ngettext(
+        "%(user)s wrote %(n)s post: staff cannot delete this account. The member deletes it in their "
+        "settings; moderators act on posts through the moderation pages.",
+        "%(user)s wrote %(n)s posts: staff cannot delete this account. The member deletes it in their "
+        "settings; moderators act on posts through the moderation pages.",
+        written,
+    ) % {"user": user.username, "n": written}
 
 
 @admin.register(Membership)
