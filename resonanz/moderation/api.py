@@ -14,7 +14,7 @@ from resonanz.accounts.permissions import check_role
 from resonanz.accounts.selectors import get_brand
 from resonanz.api import optional_auth
 from resonanz.community.api import NOT_FOUND, WRITE_ERRORS, BrandSlug, ObjectId, Pages, user_of, viewer_of
-from resonanz.community.selectors import get_post
+from resonanz.community.selectors import get_post, get_thread
 from resonanz.core.ratelimit import check_rate, client_key
 from resonanz.moderation import dsa_export, logtext, selectors, services, transparency
 from resonanz.moderation.api_schemas import (
@@ -29,6 +29,8 @@ from resonanz.moderation.api_schemas import (
     ReportIn,
     ReportOut,
     RulesOut,
+    ThreadActionIn,
+    ThreadDecisionsOut,
 )
 from resonanz.moderation.errors import RuleRequired
 from resonanz.moderation.models import Appeal, HouseRule, ModerationDecision, ModLogEntry
@@ -111,6 +113,26 @@ def act(request: HttpRequest, brand_slug: BrandSlug, post_id: ObjectId, payload:
     data = payload.dict()
     data["rules"] = _current_rules(brand, data.pop("rules"))
     return Status(201, decision_out(services.act_on_post(post, by=viewer_of(request), **data)))
+
+
+@router.post(
+    "/brands/{brand_slug}/moderation/threads/{thread_id}/actions",
+    response={201: ThreadDecisionsOut, **WRITE_ERRORS},
+)
+def act_on_thread(
+    request: HttpRequest, brand_slug: BrandSlug, thread_id: ObjectId, payload: ThreadActionIn
+) -> Any:
+    """Hide, remove, lock or unlock a thread; all or nothing. Hiding decides about every visible post."""
+    brand = _staff_brand(request, brand_slug)
+    thread = get_thread(brand, thread_id, viewer=viewer_of(request))
+    data = payload.dict()
+    data["rules"] = _current_rules(brand, data.pop("rules"))
+    result = services.act_on_thread(thread, by=viewer_of(request), **data)
+    thread.refresh_from_db(fields=["is_locked", "visibility"])
+    return Status(201, {
+        "thread_id": thread.pk, "state": services.thread_state_token(thread), "is_locked": thread.is_locked,
+        "visibility": thread.visibility, "decisions": [decision_out(d) for d in result.decisions],
+    })  # fmt: skip
 
 
 @router.get("/brands/{brand_slug}/moderation/approvals", response={200: list[DecisionOut], **READ_ERRORS})

@@ -11,6 +11,7 @@ from resonanz.community.api import Text
 
 Reason = Literal["abuse", "spam", "illegal", "privacy", "other"]
 ActionName = Literal["hide", "remove", "restrict", "spam", "restore", "dismiss"]
+ThreadActionName = Literal["hide", "remove", "lock", "unlock"]
 
 
 class ReportIn(Schema):
@@ -48,6 +49,23 @@ class ActionIn(Schema):
     keywords: Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=10)] = Field(
         default_factory=list
     )
+    legal_ground: Annotated[Text, Field(max_length=500)] = ""
+    facts: Annotated[Text, Field(max_length=3000)] = ""
+
+
+class ThreadActionIn(Schema):
+    action: ThreadActionName = Field(
+        description="hide/remove: one decision per visible post (protected posts wait for a second "
+        "moderator); lock/unlock: one decision about the thread"
+    )
+    rules: Annotated[list[Annotated[int, Field(ge=1, le=1000)]], Field(max_length=20)] = Field(
+        default_factory=list, description="Numbers of the cited house rules (current version); at least one"
+    )
+    explanation: Annotated[Text, Field(max_length=2000)] = ""
+    expected_state: Annotated[str, Field(max_length=80, pattern=r"^[\w.-]*$")] | None = Field(
+        None, description="The thread's ``state`` as last read; a mismatch answers 409"
+    )
+    category: Annotated[str, Field(max_length=80)] = ""
     legal_ground: Annotated[Text, Field(max_length=500)] = ""
     facts: Annotated[Text, Field(max_length=3000)] = ""
 
@@ -105,6 +123,16 @@ class DecisionOut(Schema):
     source_type: str
     automated_detection: str
     automated_decision: str
+
+
+class ThreadDecisionsOut(Schema):
+    """The decisions of a thread action: effective ones took effect, pending ones wait for approval."""
+
+    thread_id: int
+    state: str
+    is_locked: bool
+    visibility: str
+    decisions: list[DecisionOut]
 
 
 class QueueItemOut(Schema):

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from resonanz.moderation.models import POST_ACTIONS, Action, Appeal, HouseRuleVersion, ModerationSettings, dsa
 
+THREAD_FORM_ACTIONS = (Action.HIDE, Action.REMOVE, Action.LOCK, Action.UNLOCK)
+
 
 class ActionForm(forms.Form):
     action = forms.ChoiceField(
@@ -44,6 +46,38 @@ class ActionForm(forms.Form):
     restrict_days = forms.IntegerField(
         label=_("Restrict for how many days"), required=False, min_value=1, max_value=365
     )
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, version: HouseRuleVersion | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = version.rules.all() if version else []
+        field: forms.TypedMultipleChoiceField = self.fields["rules"]  # type: ignore[assignment]
+        field.choices = [(rule.pk, f"§{rule.number} {rule.title}") for rule in rules]
+
+
+class ThreadActionForm(forms.Form):
+    """Hide, remove, lock or unlock a whole thread: the same rules and explanation as for one post."""
+
+    action = forms.ChoiceField(
+        label=_("Action"), widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Action.choices if value in THREAD_FORM_ACTIONS],
+    )  # fmt: skip
+    rules = forms.TypedMultipleChoiceField(
+        label=_("House rules"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cite at least one rule."),
+    )  # fmt: skip
+    explanation = forms.CharField(
+        label=_("Explanation for the authors"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Every author whose post disappears gets it in their statement of reasons."),
+    )  # fmt: skip
+    facts = forms.CharField(
+        label=_("Facts relied on (optional)"), required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    legal_ground = forms.CharField(
+        label=_("Legal ground, if the content is illegal"), required=False, max_length=500,
+    )  # fmt: skip
     expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, version: HouseRuleVersion | None, **kwargs: Any) -> None:

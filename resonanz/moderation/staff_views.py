@@ -14,13 +14,17 @@ from django.views.decorators.http import require_POST
 from resonanz.accounts.models import Brand, Role
 from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.community.models import Post
-from resonanz.community.selectors import get_post
+from resonanz.community.selectors import get_post, get_thread, list_thread_posts
 from resonanz.core.errors import DomainError
 from resonanz.core.web import brand_view, flash, form_errors
 from resonanz.moderation import selectors, services
 from resonanz.moderation.errors import StaleDecision
 from resonanz.moderation.models import ModerationDecision, Report
-from resonanz.moderation.staff_forms import ActionForm, AppealDecisionForm, ReasonForm
+from resonanz.moderation.protection import is_protected
+from resonanz.moderation.staff_forms import ActionForm, AppealDecisionForm, ReasonForm, ThreadActionForm
+
+# The thread page lists this many posts with their protection; the action covers all of them anyway.
+THREAD_POSTS_SHOWN = 200
 
 
 def _moderator_brand(request: HttpRequest) -> Brand:
@@ -100,6 +104,35 @@ def post(request: HttpRequest, post_id: int) -> HttpResponse:
             return redirect("moderation_staff:queue", brand.slug)
     context = {**_post_context(brand, target), "form": form, "rules_version": version}
     return render(request, "moderation/staff/post.html", context, status=422 if form.errors else 200)
+
+
+@brand_view
+@login_required
+def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """A whole thread: hide or remove every visible post (one decision each), lock or unlock it."""
+    brand = _moderator_brand(request)
+    target = get_thread(brand, thread_id, viewer=request.user)
+    version = selectors.get_current_rules(brand)
+    initial = {"expected_state": services.thread_state_token(target)}
+    form = ThreadActionForm(request.POST or None, version=version, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.act_on_thread(target, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            flash(
+                request,
+                _("Done: %(effective)s decision(s) effective, %(pending)s waiting for a second moderator.")
+                % {"effective": len(result.effective), "pending": len(result.pending)},
+            )
+            return redirect("moderation_staff:thread", brand.slug, target.pk)
+    posts = list_thread_posts(target, viewer=request.user)
+    context = {
+        "thread": target, "form": form, "settings": services.settings_for(brand),
+        "posts": [(post, is_protected(post)) for post in posts[:THREAD_POSTS_SHOWN]],
+    }  # fmt: skip
+    return render(request, "moderation/staff/thread.html", context, status=422 if form.errors else 200)
 
 
 def _second_opinion(request: HttpRequest, puid: str, *, approve: bool) -> HttpResponse:

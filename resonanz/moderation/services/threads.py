@@ -87,7 +87,7 @@ def act_on_thread(
         raise InvalidInput({"action": _("Unknown thread action.")})
     with transaction.atomic():
         thread = Thread.objects.select_for_update(of=("self",)).select_related("brand").get(pk=thread.pk)
-        if expected_state is not None and expected_state != thread_state_token(thread):
+        if expected_state and expected_state != thread_state_token(thread):
             raise StaleDecision(
                 _("Another moderator acted on this thread in the meantime. Please look at it again.")
             )
@@ -113,11 +113,15 @@ def _silence_thread(
     legal_ground: str,
     facts: str,
 ) -> ThreadDecisions:
-    posts = list(Post.objects.filter(thread=thread, visibility=Visibility.VISIBLE).order_by("created_at", "id"))
+    posts = list(
+        Post.objects.filter(thread=thread, visibility=Visibility.VISIBLE).order_by("created_at", "id")
+    )
     if not posts:
         raise InvalidInput({"action": _("No post of this thread is visible; there is nothing to hide.")})
     # Each author's statement says that the post went with its thread, not only that it broke a rule.
-    context = _("This post was acted on together with its whole thread (#%(thread)s).") % {"thread": thread.pk}
+    context = _("This post was acted on together with its whole thread (#%(thread)s).") % {
+        "thread": thread.pk
+    }
     result = ThreadDecisions(thread=thread)
     for post in posts:
         try:
@@ -127,7 +131,10 @@ def _silence_thread(
             )  # fmt: skip
         except (NotAllowed, Conflict) as exc:
             # The whole action is refused (the transaction rolls back); say which post stopped it.
-            exc.message = _("Post #%(post)s of this thread: %(reason)s") % {"post": post.pk, "reason": exc.message}
+            exc.message = _("Post #%(post)s of this thread: %(reason)s") % {
+                "post": post.pk,
+                "reason": exc.message,
+            }
             exc.args = (exc.message,)
             raise
         result.decisions.append(decision)

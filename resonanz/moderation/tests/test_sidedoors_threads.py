@@ -260,7 +260,9 @@ def restrict(post: Post, by: User) -> ModerationDecision:
 
 def critic_with_neutral_post(brand: Brand, *, criticised_days_ago: int) -> Post:
     critic = UserFactory()
-    old = labelled(thread_factory(brand, author=critic, body="Schon wieder Verspätung.").posts.get(), PROTECTED)
+    old = labelled(
+        thread_factory(brand, author=critic, body="Schon wieder Verspätung.").posts.get(), PROTECTED
+    )
     Post.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=criticised_days_ago))
     return labelled(thread_factory(brand, author=critic, body="Wie spät ist es?").posts.get(), UNPROTECTED)
 
