@@ -136,3 +136,26 @@ def test_own_account_deletion_marks_posts_deleted_not_moderated(brand, thread):
     delete_account(lonely.author)  # type: ignore[arg-type]
     lonely.refresh_from_db()
     assert lonely.visibility == Visibility.DELETED
+
+
+def test_an_article_with_visible_comments_stays_published(client, brand, agent, moderator, manager):
+    from resonanz.blog.models import Article
+    from resonanz.blog.services import comment_on_article, create_article, publish_article
+
+    article = publish_article(
+        create_article(brand, title="Neuer Fahrplan", body="Ab Montag.", by=agent), by=agent
+    )
+    comment = labelled(comment_on_article(article, body=CRITICISM, by=UserFactory()), PROTECTED)
+    client.force_login(agent)
+    refused = client.post(reverse("blog:unpublish", args=[brand.slug, article.slug]))
+    assert refused.status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    services.set_deletion_freeze(brand, on=True, reason="Shitstorm nach dem Rückruf.", by=manager)
+    assert client.post(reverse("blog:unpublish", args=[brand.slug, article.slug])).status_code == 403
+    services.set_deletion_freeze(brand, on=False, reason="", by=manager)
+    labelled(comment, UNPROTECTED)
+    services.hide_post(comment, by=moderator, rules=[rule(brand)], explanation="Beleidigung anderer.")
+    client.post(reverse("blog:unpublish", args=[brand.slug, article.slug]))
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
