@@ -72,6 +72,8 @@ def check_applicable(post: Post, action: str, *, moderator: User) -> None:
     about one's own post (a conflict of interest: another moderator decides)."""
     if post.author_id == moderator.pk:
         raise NotAllowed(_("This is your own post; another moderator must decide about it."))
+    if action == Action.RESTORE and post.visibility == Visibility.DELETED:  # the author withdrew it
+        raise InvalidInput({"action": _("The author deleted this post; it cannot be restored.")})
     if action == Action.RESTORE and post.visibility == Visibility.VISIBLE:
         raise InvalidInput({"action": _("The post is visible; there is nothing to restore.")})
     if action in (Action.REMOVE, Action.SPAM) and post.visibility == Visibility.REMOVED:

@@ -159,3 +159,35 @@ def test_an_article_with_visible_comments_stays_published(client, brand, agent, 
     client.post(reverse("blog:unpublish", args=[brand.slug, article.slug]))
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
+
+
+def test_reply_author_of_a_hidden_thread_reads_the_statement_and_appeals(
+    client, brand, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    created = thread_factory(brand, title="Pöbelei", body="Ihr seid alle Idioten.")
+    labelled(created.posts.get(), UNPROTECTED)
+    reply = labelled(post_factory(created, body="Auch ich bin sauer."), UNPROTECTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.act_on_thread(created, action="remove", by=moderator, rules=[rule(brand)],
+                               explanation="Das ganze Thema ist eine Beleidigung.")  # fmt: skip
+    assert reply.author is not None and reply.author.email in {m.to[0] for m in mailoutbox}
+    decision = ModerationDecision.objects.get(post=reply)
+    client.force_login(reply.author)
+    page = client.get(reverse("moderation_public:statement", args=[brand.slug, decision.puid]))
+    assert page.status_code == 200 and page.context["can_appeal"]
+    assert f"#{created.pk}" in page.content.decode()
+    appeal_url = reverse("moderation_public:appeal", args=[brand.slug, decision.puid])
+    client.post(appeal_url, {"text": "Ich habe nur sachlich geantwortet."})
+    assert decision.appeal.text == "Ich habe nur sachlich geantwortet."  # type: ignore[attr-defined]
+
+
+def test_an_author_deleted_post_cannot_be_restored(brand, thread, moderator):
+    from resonanz.core.errors import InvalidInput
+
+    opener = thread.author
+    brand.deletion_policy = brand.DeletionPolicy.REMOVE
+    brand.save(update_fields=["deletion_policy"])
+    delete_account(opener)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput):
+        services.restore_post(thread.posts.get(is_opening=True), by=moderator, rules=[rule(brand)],
+                              explanation="Versehentlich gelöscht.")  # fmt: skip
