@@ -85,7 +85,8 @@ def unpublish_article(article: Article, *, by: AnyUser) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     # Unpublishing takes the comments out of sight with the article, without a decision, a statement of
     # reasons or a log entry: a side door around moderation. Comments are moderated one by one first.
-    if Post.objects.filter(thread_id=article.discussion_id, visibility=Visibility.VISIBLE).exists():
+    comments = Post.objects.filter(thread__article=article, visibility=Visibility.VISIBLE)
+    if comments.exists():
         raise NotAllowed(
             _(
                 "This article has visible comments; unpublishing would hide them without a moderation "
