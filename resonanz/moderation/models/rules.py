@@ -37,6 +37,10 @@ class HouseRule(models.Model):
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), max_length=4000)
+    # Spam, someone else's personal data, illegal content: a breach visible without judging the opinion.
+    # A silencing decision citing only such rules needs no second moderator (the log marks it when the
+    # post was negative or uncertain); the list is published with the house rules.
+    content_independent = models.BooleanField(_("content-independent"), default=False)
 
     class Meta:
         ordering = ["version", "number"]
