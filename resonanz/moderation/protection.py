@@ -29,10 +29,14 @@ REASONS = {
 }
 
 
-def protection_reason(post: Post) -> str | None:
-    """The reason code why ``post`` is protected, or None when the classifier is confident it is abuse."""
+def protection_reason(post: Post, *, reported_criticism: bool | None = None) -> str | None:
+    """The reason code why ``post`` is protected, or None when the classifier is confident it is abuse.
+
+    ``reported_criticism`` spares the query when the caller knows whether a reporter claimed criticism."""
     labels = post.labels or {}
-    if Report.objects.filter(post_id=post.pk, criticism=True).exists():
+    if reported_criticism is None:
+        reported_criticism = Report.objects.filter(post_id=post.pk, criticism=True).exists()
+    if reported_criticism:
         return REPORTED
     if labels.get("criticism") is True:
         return CRITICISM

@@ -31,6 +31,11 @@ class HouseRuleVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.brand} v{self.number}"
 
+    @property
+    def content_independent_rules(self) -> list[HouseRule]:
+        """The published list of rules one moderator may act under alone (uses prefetched rules)."""
+        return [rule for rule in self.rules.all() if rule.content_independent]
+
 
 class HouseRule(models.Model):
     version = models.ForeignKey(HouseRuleVersion, on_delete=models.CASCADE, related_name="rules")

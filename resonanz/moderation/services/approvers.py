@@ -80,7 +80,10 @@ def check_can_approve(decision: ModerationDecision, user: AnyUser) -> User:
         )
     if decision.decided_by_id == approver.pk:
         raise SecondApprovalRequired(
-            _("You proposed this decision; a protected post needs the approval of a second person.")
+            _(
+                "You proposed this decision; a protected post needs the approval of a second moderator or "
+                "the external reviewer."
+            )
         )
     if decision.subject_id == approver.pk:
         raise NotAllowed(_("This decision is about your own post; another moderator must approve it."))
