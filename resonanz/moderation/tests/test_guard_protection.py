@@ -110,7 +110,8 @@ def test_a_content_independent_rule_cited_with_another_rule_needs_four_eyes(bran
     publish_ci(brand, manager)
     post = mild_criticism(brand)
     decision = services.act_on_post(
-        post, action="hide", by=moderator, rules=[rule(brand, 1), rule(brand, 2)], explanation="Werbung und Beleidigung.",
+        post, action="hide", by=moderator, rules=[rule(brand, 1), rule(brand, 2)],
+        explanation="Werbung und Beleidigung.",
     )  # fmt: skip
     assert decision.status == Status.PENDING_APPROVAL and decision.guard_note == ""
 
@@ -161,7 +162,9 @@ def frozen(brand, manager):
 @pytest.mark.parametrize("action", ["hide", "remove", "spam", "restrict"])
 def test_freeze_refuses_proposals_on_protected_posts(brand, frozen, moderator, action):
     with pytest.raises(DeletionFrozen):
-        hide(mild_criticism(brand), moderator, action=action, restrict_days=7 if action == "restrict" else None)
+        hide(
+            mild_criticism(brand), moderator, action=action, restrict_days=7 if action == "restrict" else None
+        )
 
 
 def test_freeze_covers_the_content_independent_path(brand, frozen, moderator):
