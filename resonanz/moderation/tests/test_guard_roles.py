@@ -230,3 +230,29 @@ def test_members_and_agents_do_not_see_the_proposals(client, brand, rules, membe
         client.force_login(user)
         assert client.get(f"{API}/moderation/approvals").status_code == 403
         assert client.get(f"/b/{brand.slug}/moderation/staff/approvals/").status_code == 403
+
+
+# --- the other paths that change roles: API and CLI ----------------------------------------------------
+
+
+def test_roles_change_through_the_api_for_brand_admins_only(client, brand, brand_admin, manager, member):
+    body = {"username": member.username, "role": "moderator"}
+    client.force_login(manager)
+    refused = client.post(f"{API}/roles", body, content_type="application/json")
+    assert refused.status_code == 403 and not ModLogEntry.objects.filter(kind="role").exists()
+    client.force_login(brand_admin)
+    done = client.post(f"{API}/roles", body, content_type="application/json")
+    assert done.status_code == 200 and done.json() == {"username": member.username, "role": "moderator"}
+    assert RoleGrant.objects.get(user=member).granted_by == brand_admin
+    withdrawn = client.post(f"{API}/roles", {**body, "role": None}, content_type="application/json")
+    assert withdrawn.json()["role"] is None
+    assert ModLogEntry.objects.filter(kind="role").count() == 2
+
+
+def test_roles_change_at_the_command_line_as_the_operator(brand, member, capsys):
+    from resonanz.cli import main
+
+    assert main(["set-role", brand.slug, member.username, "reviewer"]) == 0
+    assert role_of(User.objects.get(pk=member.pk), brand) == Role.REVIEWER
+    assert ModLogEntry.objects.get(kind="role").payload["by_role"] == "operator"
+    assert main(["set-role", brand.slug, "niemand", "moderator"]) == 2
