@@ -132,6 +132,9 @@ def test_restricted_author_cannot_write_or_edit_until_the_restriction_ends(brand
     thread = thread_factory(brand, author=author, body="Ihr seid alle Idioten!")
     kept = services.create_reply(thread, body="Mein zweiter Beitrag.", by=author)
     offending = thread.posts.get(is_opening=True)
+    # Confident abuse: one moderator may restrict (anything else waits for a second person).
+    offending.labels = {"sentiment": "negative", "abuse": True, "abuse_confident": True}
+    offending.save(update_fields=["labels"])
     moderation.restrict_author(
         offending,
         by=member_factory(brand, Role.MODERATOR),
