@@ -147,7 +147,10 @@ class _Loader:
                         brand=self.brands[slug], user=user, defaults={"role": role}
                     )
                 elif not Membership.objects.filter(brand=self.brands[slug], user=user).exists():
-                    grants.append((user.date_joined, user, self.brands[slug], role))
+                    # Held since before the back-dated moderation history (60 days), so the demo's
+                    # approvers are established ones.
+                    since = min(user.date_joined, self.now - timedelta(days=90))
+                    grants.append((since, user, self.brands[slug], role))
         # Team roles go through the moderation service, recorded and logged publicly like any grant, at the
         # time the person joined (in time order, so the log's timestamps rise with its sequence).
         for at, user, brand, role in sorted(grants, key=lambda grant: (grant[0], grant[1].pk)):
