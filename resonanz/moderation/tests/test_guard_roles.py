@@ -54,6 +54,10 @@ def test_role_change_is_recorded_and_logged_with_roles_not_names(client, brand, 
     page = client.get(f"/b/{brand.slug}/moderation/log/").content.decode()
     assert "A person became moderator" in page and "by an admin" in page
     assert member.username not in page and brand_admin.username not in page
+    items = client.get(f"{API}/moderation/log").json()["items"]
+    assert items[0]["kind"] == "role" and items[0]["title"] == "A person became moderator"
+    feed = client.get(f"/b/{brand.slug}/moderation/log/feed.atom").content.decode()
+    assert "A person became moderator" in feed and member.username not in feed
 
 
 def test_role_withdrawal_and_no_op_grants(brand, brand_admin, moderator):
