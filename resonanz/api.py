@@ -125,11 +125,13 @@ def _mount_routers() -> None:
     from resonanz.inbox.api import router as inbox_router
     from resonanz.insights.api import router as insights_router
     from resonanz.moderation.api import router as moderation_router
+    from resonanz.moderation.role_api import router as roles_router
 
     for router in (
         community_router,
         blog_router,
         moderation_router,
+        roles_router,
         inbox_router,
         insights_router,
         alerts_router,

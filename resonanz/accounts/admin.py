@@ -12,10 +12,27 @@ from django.utils.translation import ngettext
 from resonanz.accounts.models import ApiToken, Brand, Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyMembershipInline(admin.TabularInline):
+    """Roles are shown here but changed on the membership pages, which record each grant and publish it
+    in the moderation log (the moderation app registers them)."""
+
     model = Membership
-    extra = 1
-    autocomplete_fields = ["user"]
+    extra = 0
+    fields = ("user", "brand", "role", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MembershipInline(ReadOnlyMembershipInline):
+    pass
 
 
 @admin.register(Brand)
@@ -26,11 +43,8 @@ class BrandAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-class UserMembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
+class UserMembershipInline(ReadOnlyMembershipInline):
     fk_name = "user"
-    autocomplete_fields = ["brand"]
 
 
 @admin.register(User)
@@ -62,14 +76,6 @@ def _author_refusal(user: User, written: int) -> str:
         "settings; moderators act on posts through the moderation pages.",
         written,
     ) % {"user": user.username, "n": written}
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "brand", "role", "created_at"]
-    list_filter = ["role", "brand"]
-    search_fields = ["user__username", "user__email", "brand__name"]
-    autocomplete_fields = ["user", "brand"]
 
 
 @admin.register(ApiToken)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import ApiToken, Brand, Membership, Role, User, handle_validator
-from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.core.errors import InvalidInput, NotFound
 
 TOKEN_PREFIX = "rz_"  # noqa: S105 (a public marker, not a secret)
@@ -52,15 +51,6 @@ def join_brand(user: User, *, brand: Brand) -> Membership:
     """Make ``user`` a member of ``brand`` (no-op if they have a role there already)."""
     membership, _created = Membership.objects.get_or_create(
         brand=brand, user=user, defaults={"role": Role.MEMBER}
-    )
-    return membership
-
-
-@transaction.atomic
-def set_role(user: User, *, brand: Brand, role: Role, by: AnyUser) -> Membership:
-    check_role(by, brand, Role.ADMIN)
-    membership, _created = Membership.objects.update_or_create(
-        brand=brand, user=user, defaults={"role": role}
     )
     return membership
 

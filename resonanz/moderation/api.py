@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from resonanz.accounts.models import Brand, Role
-from resonanz.accounts.permissions import check_role
+from resonanz.accounts.permissions import check_authenticated, check_role
 from resonanz.accounts.selectors import get_brand
 from resonanz.api import optional_auth
 from resonanz.community.api import NOT_FOUND, WRITE_ERRORS, BrandSlug, ObjectId, Pages, user_of, viewer_of
@@ -35,6 +35,7 @@ from resonanz.moderation.api_schemas import (
 from resonanz.moderation.errors import RuleRequired
 from resonanz.moderation.models import Appeal, HouseRule, ModerationDecision, ModLogEntry
 from resonanz.moderation.periods import PERIOD_PATTERN, parse_period
+from resonanz.moderation.services.approvers import check_approving_role
 
 router = Router(tags=["moderation"])
 Puid = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]+$", max_length=100, description="The decision's puid")]
@@ -47,6 +48,13 @@ READ_ERRORS: dict[int | frozenset[int], Any] = {**NOT_FOUND, 403: Any}
 def _staff_brand(request: HttpRequest, brand_slug: str, role: Role = Role.MODERATOR) -> Brand:
     brand = get_brand(brand_slug)
     check_role(viewer_of(request), brand, role)
+    return brand
+
+
+def _approver_brand(request: HttpRequest, brand_slug: str) -> Brand:
+    """Moderators and the brand's external reviewer (who sees the pending proposals and nothing else)."""
+    brand = get_brand(brand_slug)
+    check_approving_role(check_authenticated(viewer_of(request)), brand)
     return brand
 
 
@@ -96,6 +104,7 @@ def queue(request: HttpRequest, brand_slug: BrandSlug) -> Any:
             "visibility": item.post.visibility, "state": selectors.state_token(item.post),
             "flagged_at": item.flagged_at, "labels": item.labels,
             "criticism": selectors.is_criticism(item.post), "reports": item.reports,
+            "protected": bool(item.protection), "protection": item.protection or "",
             "automated": item.automated is not None,
             "pending_decision": item.pending.puid if item.pending else None,
         }
@@ -137,8 +146,8 @@ def act_on_thread(
 
 @router.get("/brands/{brand_slug}/moderation/approvals", response={200: list[DecisionOut], **READ_ERRORS})
 def approvals(request: HttpRequest, brand_slug: BrandSlug) -> Any:
-    """Proposals waiting for a second moderator."""
-    brand = _staff_brand(request, brand_slug)
+    """Proposals waiting for a second person (moderators and the external reviewer)."""
+    brand = _approver_brand(request, brand_slug)
     return [decision_out(d) for d in selectors.list_pending_approvals(brand)[:200]]
 
 
@@ -146,7 +155,7 @@ def approvals(request: HttpRequest, brand_slug: BrandSlug) -> Any:
     "/brands/{brand_slug}/moderation/decisions/{puid}/approve", response={200: DecisionOut, **WRITE_ERRORS}
 )
 def approve(request: HttpRequest, brand_slug: BrandSlug, puid: Puid) -> Any:
-    brand = _staff_brand(request, brand_slug)
+    brand = _approver_brand(request, brand_slug)
     decision = services.approve_decision(selectors.get_decision(brand, puid), by=viewer_of(request))
     return decision_out(decision)
 
@@ -155,7 +164,7 @@ def approve(request: HttpRequest, brand_slug: BrandSlug, puid: Puid) -> Any:
     "/brands/{brand_slug}/moderation/decisions/{puid}/reject", response={200: DecisionOut, **WRITE_ERRORS}
 )
 def reject(request: HttpRequest, brand_slug: BrandSlug, puid: Puid, payload: ReasonIn) -> Any:
-    brand = _staff_brand(request, brand_slug)
+    brand = _approver_brand(request, brand_slug)
     decision = selectors.get_decision(brand, puid)
     return decision_out(services.reject_decision(decision, by=viewer_of(request), reason=payload.reason))
 

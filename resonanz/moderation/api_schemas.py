@@ -87,6 +87,9 @@ class RuleOut(Schema):
     number: int
     title: str
     text: str
+    content_independent: bool = Field(
+        False, description="One moderator may act under this rule alone (spam, personal data, illegal)"
+    )
 
 
 class RulesOut(Schema):
@@ -105,6 +108,10 @@ class DecisionOut(Schema):
     status: str
     four_eyes: bool
     criticism: bool
+    protection: str = Field(
+        "", description="Why the criticism guard protected the post (empty: confident abuse)"
+    )
+    guard_note: str = Field("", description="content_independent_rule: silenced under such rules alone")
     rules: list[str]
     explanation: str
     created_at: datetime
@@ -144,6 +151,8 @@ class QueueItemOut(Schema):
     flagged_at: datetime
     labels: dict[str, Any]
     criticism: bool
+    protected: bool = Field(description="Silencing this post needs a second person (fails closed)")
+    protection: str = Field("", description="Why it is protected, e.g. unclassified or not_confident_abuse")
     reports: list[ReportOut]
     automated: bool
     pending_decision: str | None

@@ -111,6 +111,21 @@ class RulesForm(forms.Form):
         ),
     )  # fmt: skip
     change_note = forms.CharField(label=_("What changed (public)"), required=False, max_length=500)
+    content_independent = forms.CharField(
+        label=_("Content-independent rules (numbers)"), required=False, max_length=200,
+        help_text=_(
+            "E.g. 2, 3: rules against spam, someone else's personal data or illegal content, whose breach "
+            "does not depend on the opinion expressed. One moderator may act under them alone; the list is "
+            "public."
+        ),
+    )  # fmt: skip
+
+    def clean_content_independent(self) -> list[int]:
+        raw = self.cleaned_data.get("content_independent") or ""
+        parts = [part for part in raw.replace(";", ",").replace(" ", ",").split(",") if part]
+        if not all(part.lstrip("§").isdigit() for part in parts):
+            raise forms.ValidationError(_("Write the rule numbers separated by commas, e.g. 2, 3."))
+        return sorted({int(part.lstrip("§")) for part in parts})
 
 
 class FreezeForm(forms.Form):
@@ -121,7 +136,12 @@ class FreezeForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = ModerationSettings
-        fields = ["auto_hide_threshold", "auto_hide_rule_number", "appeal_window_days"]
+        fields = [
+            "auto_hide_threshold",
+            "auto_hide_rule_number",
+            "appeal_window_days",
+            "approver_min_role_days",
+        ]
 
 
 class PeriodForm(forms.Form):

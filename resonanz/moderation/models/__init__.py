@@ -15,6 +15,7 @@ from resonanz.moderation.models.decisions import (
 )
 from resonanz.moderation.models.log import GENESIS_HASH, AppendOnly, ModLogEntry
 from resonanz.moderation.models.reports import Report
+from resonanz.moderation.models.roles import RoleGrant
 from resonanz.moderation.models.rules import HouseRule, HouseRuleVersion
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "Notice",
     "Report",
     "Restriction",
+    "RoleGrant",
     "dsa",
 ]

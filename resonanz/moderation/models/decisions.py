@@ -66,6 +66,11 @@ class ModerationDecision(models.Model):
     explanation = models.TextField(_("explanation"), max_length=2000)
     criticism = models.BooleanField(_("criticism"), default=False)
     four_eyes = models.BooleanField(_("four eyes"), default=False)
+    # Why the criticism guard protected the post when the decision was taken (protection.REASONS), or ""
+    # when the classifier was confident it is abuse.
+    protection = models.CharField(_("protected because"), max_length=32, blank=True)
+    # "content_independent_rule" when a protected post was silenced without four eyes under such rules.
+    guard_note = models.CharField(_("guard note"), max_length=32, blank=True)
     needs_review = models.BooleanField(default=False, help_text=_("Automated, waiting for a moderator."))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

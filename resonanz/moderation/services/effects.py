@@ -54,6 +54,10 @@ def decision_payload(decision: ModerationDecision) -> dict[str, Any]:
         "automated_decision": decision.automated_decision,
         "criticism": decision.criticism,
         "four_eyes": decision.four_eyes,
+        # Why the criticism guard protected the post (None: the classifier was confident it is abuse),
+        # and the marker of a protected post silenced under content-independent rules only.
+        "protection": decision.protection or None,
+        "guard": decision.guard_note or None,
         "decided_by_role": role_label(decision.decided_by, brand) or "automation",
         "approved_by_role": role_label(decision.approved_by, brand),
         "freeze_override": decision.freeze_override_id is not None,

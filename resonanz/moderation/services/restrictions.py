@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from resonanz.community.models import Post
 from resonanz.moderation import clock
-from resonanz.moderation.models import Action
 from resonanz.moderation.protection import is_protected
 
 # How far back the author's protected posts put a restriction under the four-eyes guard.
@@ -25,12 +24,3 @@ def wrote_protected_posts(post: Post) -> bool:
     recent = Post.objects.filter(brand_id=post.brand_id, author_id=post.author_id, created_at__gte=since)
     return any(is_protected(written) for written in recent.order_by("-created_at", "-id").iterator())
 
-
-def is_guarded(post: Post, action: str, *, criticism: bool) -> bool:
-    """Does this action need the second pair of eyes (and a manager's override during a freeze)?
-
-    ``criticism`` is what the post-level guard already said about ``post``; a restriction is guarded
-    also when it is hung on a neutral post of an author who criticised the brand recently."""
-    if action == Action.RESTRICT:
-        return criticism or wrote_protected_posts(post)
-    return criticism
