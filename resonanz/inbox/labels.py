@@ -26,6 +26,10 @@ SUMMARY_KEYS = (
     "topics",
     "aspects",
     "relevant",
+    # the label contract (classify/ml/pipeline.py): what the model abstained on and how sure it is
+    "uncertain",
+    "confidence",
+    "abuse_confident",
 )
 
 
@@ -79,3 +83,17 @@ def summary(labels: dict[str, Any]) -> dict[str, Any]:
     if labels.get("model_version"):
         picked["model_version"] = labels["model_version"]
     return picked
+
+
+def is_uncertain(labels: dict[str, Any]) -> bool:
+    """The model abstained on a head (or on sentiment); labels without the contract's fields are not
+    marked uncertain here: they are shown without a confidence instead."""
+    return bool(labels.get("uncertain")) or labels.get("sentiment") == "uncertain"
+
+
+def confidence_of(labels: dict[str, Any], head: str) -> float | None:
+    """The calibrated probability of the label given for ``head``; None when the labels predate it."""
+    value = (labels.get("confidence") or {}).get(head)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)

@@ -78,6 +78,11 @@ def sentiment_totals(scope: Scope) -> dict[str, int]:
     return totals(scope, ["in"])
 
 
+def uncertain_total(scope: Scope) -> int:
+    """Incoming posts on which the classifier abstained on some head (metric ``uncertain``)."""
+    return totals(scope, ["uncertain"], by="metric").get("uncertain", 0)
+
+
 def criticism_abuse_series(scope: Scope) -> dict[str, list[int]]:
     if scope.topic:
         return _topic_view(series(scope, ["topic.criticism", "topic.abuse"], key=scope.topic, by="metric"))

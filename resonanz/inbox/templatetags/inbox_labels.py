@@ -16,6 +16,7 @@ NAMES = {
     "praise": _("praise"),
     "suggestion": _("suggestion"),
     "other": _("other"),
+    "uncertain": _("uncertain"),
     # keys of the explanation
     "sentiment": _("Sentiment"),
     "abuse": _("Abuse"),
@@ -45,6 +46,29 @@ def label_name(value: object) -> str:
     if text.startswith("aspect:"):
         return text.split(":", 1)[1]
     return str(NAMES.get(text, text))
+
+
+@register.filter
+def confidence_percent(labels: object, head: str) -> int | None:
+    """The calibrated confidence of ``head``'s label in whole percent; None for labels stored before the
+    model reported it (the page then shows the label without a figure rather than a made-up one)."""
+    from resonanz.inbox.labels import confidence_of
+
+    if not isinstance(labels, dict):
+        return None
+    value = confidence_of(labels, head)
+    return None if value is None else round(100 * value)
+
+
+@register.filter
+def uncertain_heads(labels: object) -> list[str]:
+    """The heads the model abstained on, for "unsicher: Stimmung, Missbrauch"."""
+    if not isinstance(labels, dict):
+        return []
+    heads = [str(h) for h in labels.get("uncertain") or []]
+    if labels.get("sentiment") == "uncertain" and "sentiment" not in heads:
+        heads.insert(0, "sentiment")
+    return heads
 
 
 @register.filter

@@ -43,7 +43,8 @@ def post_with_labels(
     post = thread_factory(brand, body=body, author=author).posts.get()
     post.labels = {
         "sentiment": "negative", "abuse": abuse >= 0.5, "abuse_score": abuse, "criticism": criticism,
-        "language": "de", "model_version": "test-1",
+        # as the classifier's contract sets it: confident only above the artefact's automation threshold
+        "abuse_confident": abuse >= 0.9, "language": "de", "model_version": "test-1",
         "explanations": {"abuse": [{"feature": "idioten", "weight": 1.2}]}, **labels,
     }  # fmt: skip
     post.save(update_fields=["labels"])
