@@ -30,6 +30,7 @@ SUMMARY_KEYS = (
     "uncertain",
     "confidence",
     "abuse_confident",
+    "sentiment_scores",
 )
 
 

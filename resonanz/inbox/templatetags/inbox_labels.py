@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
 
 register = template.Library()
 
@@ -58,6 +60,33 @@ def confidence_percent(labels: object, head: str) -> int | None:
         return None
     value = confidence_of(labels, head)
     return None if value is None else round(100 * value)
+
+
+@register.filter
+def sentiment_text(labels: object) -> str:
+    """"negativ · sicher 87 %"; for an abstained sentiment "unsicher · eher negativ (41 %)"; labels stored
+    before the model reported confidences just "negativ"."""
+    if not isinstance(labels, dict) or not labels.get("sentiment"):
+        return ""
+    sentiment = str(labels["sentiment"])
+    if sentiment == "uncertain":
+        scores = {
+            k: v
+            for k, v in (labels.get("sentiment_scores") or {}).items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        }
+        if not scores:
+            return label_name(sentiment)
+        lean = max(scores, key=lambda k: scores[k])
+        return gettext("%(uncertain)s · leaning %(label)s (%(pct)d %%)") % {
+            "uncertain": label_name(sentiment),
+            "label": label_name(lean),
+            "pct": round(100 * scores[lean]),
+        }
+    pct = confidence_percent(labels, "sentiment")
+    if pct is None:
+        return label_name(sentiment)
+    return gettext("%(label)s · sure %(pct)d %%") % {"label": label_name(sentiment), "pct": pct}
 
 
 @register.filter
