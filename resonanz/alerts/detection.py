@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from resonanz.accounts.models import Brand
@@ -91,13 +91,15 @@ def recent_windows(brand: Brand, now: datetime, n: int = 2) -> list[tuple[dateti
 
 def surge_evidence(brand: Brand, start: datetime, end: datetime) -> tuple[list[dict], list[int]]:
     """Driving topics (negative topics of the surge vs the past four weeks) and example message ids."""
+    # Abstained posts that are more likely negative than not belong to the surge's evidence too.
+    likely = Q(labels__sentiment="uncertain", labels__sentiment_scores__negative__gte=0.5)
     negative = list(
         Message.objects.filter(
+            Q(labels__sentiment="negative") | likely,
             conversation__brand=brand,
             direction=Direction.IN,
             created_at__gte=start,
             created_at__lt=end,
-            labels__sentiment="negative",
         )
         .order_by("created_at")
         .values_list("id", "labels")[:500]

@@ -137,7 +137,9 @@ def convert_sb10k(files: Mapping[str, Path], out: Path) -> dict[str, int]:
     return {f"{name}.tsv": _write_tsv(out / f"{name}.tsv", header, rows) for name, rows in splits.items()}
 
 
-_SUPERGLEBER = "https://raw.githubusercontent.com/LSX-UniWue/SuperGLEBer/40ab7ff7a6cd03facb9e40c4aa9b8ca7bab8770f"
+_SUPERGLEBER = (
+    "https://raw.githubusercontent.com/LSX-UniWue/SuperGLEBer/40ab7ff7a6cd03facb9e40c4aa9b8ca7bab8770f"
+)
 MANIFEST: dict[str, Dataset] = {
     "germeval2018": Dataset(
         name="germeval2018",
@@ -225,7 +227,9 @@ def download(url: str, dest: Path, *, report: Callable[[str], None] = print) -> 
     """Download ``url`` to ``dest``, resuming a ``dest.part`` left by an interrupted run (HTTP Range)."""
     part = dest.with_name(dest.name + ".part")
     have = part.stat().st_size if part.exists() else 0
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    if not url.startswith(("https://", "http://")):
+        raise FetchError(f"{url}: only http(s) sources are fetched")
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310  # http(s) only, checked above
     if have:
         request.add_header("Range", f"bytes={have}-")
     try:
@@ -343,7 +347,9 @@ def fetch(
     return written
 
 
-def with_base_url(manifest: Mapping[str, Dataset], base: str, hashes: Mapping[str, str]) -> dict[str, Dataset]:
+def with_base_url(
+    manifest: Mapping[str, Dataset], base: str, hashes: Mapping[str, str]
+) -> dict[str, Dataset]:
     """The manifest with every source served from ``base/<dataset>/<file>`` and the given hashes (tests,
     and mirrors inside a company network)."""
     return {
@@ -397,7 +403,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "fetch", help="download and convert the public training datasets (licences are shown first)"
     )
     fetch_cmd.add_argument("datasets", nargs="*", help=f"default: all ({', '.join(MANIFEST)})")
-    fetch_cmd.add_argument("--yes", action="store_true", help="accept the licences (needed without a terminal)")
+    fetch_cmd.add_argument(
+        "--yes", action="store_true", help="accept the licences (needed without a terminal)"
+    )
     fetch_cmd.add_argument(
         "--allow-unpinned", action="store_true", help="download files whose sha256 is not pinned in the code"
     )

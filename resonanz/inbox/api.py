@@ -333,7 +333,9 @@ def confirm_queue(request: HttpRequest, brand_slug: BrandSlug, limit: int = Quer
 
 
 @router.post(f"{PREFIX}/confirm-queue/{{message_id}}", response={201: ConfirmOut, **WRITE_ERRORS})
-def confirm_label(request: HttpRequest, brand_slug: BrandSlug, message_id: ObjectId, payload: ConfirmIn) -> Any:
+def confirm_label(
+    request: HttpRequest, brand_slug: BrandSlug, message_id: ObjectId, payload: ConfirmIn
+) -> Any:
     """Confirm or correct a post's sentiment; stored as a label correction the brand's model trains on."""
     brand = get_brand(brand_slug)
     message = confirm.get_queue_message(brand, message_id, viewer=viewer_of(request))

@@ -112,9 +112,7 @@ def list_confirm_queue(
 def get_queue_message(brand: Brand, message_id: int, *, viewer: AnyUser) -> Message:
     """An incoming message of the brand (another brand's is NotFound, never forbidden)."""
     check_agent(viewer, brand)
-    found = Message.objects.filter(
-        pk=message_id, conversation__brand=brand, direction=Direction.IN
-    ).first()
+    found = Message.objects.filter(pk=message_id, conversation__brand=brand, direction=Direction.IN).first()
     if found is None:
         raise NotFound(f"unknown message {message_id}")
     return found
@@ -128,9 +126,7 @@ def confirm_label(brand: Brand, message: Message, *, by: AnyUser, label: str) ->
     if message.conversation.brand_id != brand.pk:
         raise NotFound(f"unknown message {message.pk}")
     if label not in SENTIMENTS:
-        raise InvalidInput(
-            {"label": _("Choose one of: %(allowed)s.") % {"allowed": ", ".join(SENTIMENTS)}}
-        )
+        raise InvalidInput({"label": _("Choose one of: %(allowed)s.") % {"allowed": ", ".join(SENTIMENTS)}})
     ref = source_ref(message)
     existing = (
         LabelCorrection.objects.select_for_update()

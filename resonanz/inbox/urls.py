@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from resonanz.inbox.views import confirm
+from resonanz.inbox.views import confirm, setup
 from resonanz.inbox.views import conversations as views
-from resonanz.inbox.views import setup
 
 app_name = "inbox"
 urlpatterns = [

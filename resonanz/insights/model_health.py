@@ -9,7 +9,6 @@ the app that reads the others; classify must not depend on the inbox or the roll
 from __future__ import annotations
 
 import zoneinfo
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -169,7 +168,9 @@ def get_model_health(
     zone = zoneinfo.ZoneInfo(brand.timezone)
     today = (now or timezone.now()).astimezone(zone).date()
     first = _monday(today) - timedelta(weeks=weeks - 1)
-    by_start = {first + timedelta(weeks=k): WeekHealth(start=first + timedelta(weeks=k)) for k in range(weeks)}
+    by_start = {
+        first + timedelta(weeks=k): WeekHealth(start=first + timedelta(weeks=k)) for k in range(weeks)
+    }
     _counts(brand, by_start, first, today + timedelta(days=1))
     since = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     _agreement(brand, by_start, since, zone)

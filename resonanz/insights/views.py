@@ -17,8 +17,8 @@ from resonanz.insights import brand_settings, services
 from resonanz.insights.charts import BUILDERS, all_charts
 from resonanz.insights.evaluation import evaluate_kpis, headline
 from resonanz.insights.figures import top_topics
-from resonanz.insights.model_health import MIX, get_model_health
 from resonanz.insights.forms import FilterForm, GoalForm, InsightsSettingsForm, KpiForm, TargetGroupForm
+from resonanz.insights.model_health import MIX, get_model_health
 from resonanz.insights.models import KPI, Goal, TargetGroup
 from resonanz.insights.permissions import can_manage, check_manager, check_reader
 from resonanz.insights.scope import Scope, last_days, scope_for

@@ -6,7 +6,6 @@ from django import template
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
 register = template.Library()
 
 NAMES = {
@@ -64,7 +63,7 @@ def confidence_percent(labels: object, head: str) -> int | None:
 
 @register.filter
 def sentiment_text(labels: object) -> str:
-    """"negativ · sicher 87 %"; for an abstained sentiment "unsicher · eher negativ (41 %)"; labels stored
+    """ "negativ · sicher 87 %"; for an abstained sentiment "unsicher · eher negativ (41 %)"; labels stored
     before the model reported confidences just "negativ"."""
     if not isinstance(labels, dict) or not labels.get("sentiment"):
         return ""
