@@ -200,3 +200,17 @@ def test_cli_needs_yes_without_a_terminal_and_lists_licences(
     assert (tmp_path / "sb10k" / "train.tsv").exists()
     assert commands.main(["data", "fetch", "--yes", "--dir", str(tmp_path), "nope"]) == 3
     assert "unknown dataset" in capsys.readouterr().err
+
+
+def test_the_sb10k_split_rule_reproduces_the_shared_split() -> None:
+    """Every tweet of ../shared/data/sb10k (or $RESONANZ_TRAIN_DATA) lands where the converter puts it."""
+    import os
+
+    from resonanz.classify.tests.conftest import SHARED_DATA
+
+    shared = Path(os.environ.get("RESONANZ_TRAIN_DATA") or SHARED_DATA)
+    if not (shared / "sb10k").is_dir():
+        pytest.skip("no datasets directory with sb10k (../shared/data or RESONANZ_TRAIN_DATA)")
+    for split in ("train", "dev"):
+        rows = datasets.read_tsv(shared / "sb10k" / f"{split}.tsv", ["id"])
+        assert rows and {datafetch.sb10k_split(r["id"]) for r in rows} == {split}
