@@ -83,8 +83,9 @@ def list_confirm_queue(
     posts the team already answered here are left out. Agents and up."""
     check_agent(viewer, brand)
     since = (now or timezone.now()) - timedelta(days=RECENT_DAYS)
+    # Answers come after the post, so the answers since the window's start are all that can matter.
     answered = LabelCorrection.objects.filter(
-        brand=brand, task=Task.SENTIMENT, source_ref__startswith=SOURCE_PREFIX
+        brand=brand, task=Task.SENTIMENT, source_ref__startswith=SOURCE_PREFIX, created_at__gte=since
     ).values_list("source_ref", flat=True)
     done = {ref.removeprefix(SOURCE_PREFIX) for ref in answered}
     recent = (
