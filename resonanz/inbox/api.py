@@ -300,12 +300,16 @@ class ConfirmItemOut(Schema):
 
 
 class ConfirmIn(Schema):
-    label: Literal["negative", "neutral", "positive"]
+    task: Literal["sentiment", "abuse"] = "sentiment"
+    label: Literal["negative", "neutral", "positive", "abusive", "not_abusive"] = Field(
+        ..., description="sentiment: negative, neutral, positive; abuse: abusive, not_abusive"
+    )
 
 
 class ConfirmOut(Schema):
     id: int
     message_id: int
+    task: str
     label: str
     previous_label: str
     agreed: bool = Field(..., description="the team gave the label the model had given")
@@ -336,15 +340,19 @@ def confirm_queue(request: HttpRequest, brand_slug: BrandSlug, limit: int = Quer
 def confirm_label(
     request: HttpRequest, brand_slug: BrandSlug, message_id: ObjectId, payload: ConfirmIn
 ) -> Any:
-    """Confirm or correct a post's sentiment; stored as a label correction the brand's model trains on."""
+    """Confirm or correct a post's sentiment (or, where the model was unsure, whether it is abusive);
+    stored as a label correction the brand's model trains on."""
     brand = get_brand(brand_slug)
     message = confirm.get_queue_message(brand, message_id, viewer=viewer_of(request))
-    found = confirm.confirm_label(brand, message, by=viewer_of(request), label=payload.label)
+    found = confirm.confirm_label(
+        brand, message, by=viewer_of(request), label=payload.label, task=payload.task
+    )
     return HttpStatus(
         201,
         {
             "id": found.pk,
             "message_id": message.pk,
+            "task": found.task,
             "label": found.label,
             "previous_label": found.previous_label,
             "agreed": found.label == found.previous_label,

@@ -26,6 +26,10 @@ from resonanz.inbox.models import Direction, Message
 from resonanz.inbox.permissions import check_agent
 
 SENTIMENTS = ("negative", "neutral", "positive")
+ABUSE = ("abusive", "not_abusive")
+# What the queue asks about: the sentiment of every post, and abuse where the model abstained on it
+# (the label automation and the criticism guard depend on).
+ANSWERS: dict[str, tuple[str, ...]] = {Task.SENTIMENT: SENTIMENTS, Task.ABUSE: ABUSE}
 RECENT_DAYS = 14
 SCANNED = 2000  # newest labelled posts looked at per page view: the queue is about now, not all history
 SOURCE_PREFIX = "inbox-message:"
@@ -42,6 +46,14 @@ class QueueItem:
     scores: dict[str, float]
     margin: float  # top probability minus the runner-up: small is unsure
     uncertain: list[str]  # heads the model abstained on
+
+    @property
+    def abuse_unsure(self) -> bool:
+        return "abuse" in self.uncertain
+
+    @property
+    def abuse_predicted(self) -> str:
+        return "abusive" if self.message.labels.get("abuse") else "not_abusive"
 
     @property
     def confidence_percent(self) -> int | None:
@@ -83,9 +95,10 @@ def list_confirm_queue(
     posts the team already answered here are left out. Agents and up."""
     check_agent(viewer, brand)
     since = (now or timezone.now()) - timedelta(days=RECENT_DAYS)
-    # Answers come after the post, so the answers since the window's start are all that can matter.
+    # Answers come after the post, so the answers since the window's start are all that can matter;
+    # any answer takes the post out of the queue (the row is swapped for "thank you" at the first click).
     answered = LabelCorrection.objects.filter(
-        brand=brand, task=Task.SENTIMENT, source_ref__startswith=SOURCE_PREFIX, created_at__gte=since
+        brand=brand, source_ref__startswith=SOURCE_PREFIX, created_at__gte=since
     ).values_list("source_ref", flat=True)
     done = {ref.removeprefix(SOURCE_PREFIX) for ref in answered}
     recent = (
@@ -105,8 +118,11 @@ def list_confirm_queue(
         for m in recent
         if str(m.pk) not in done and m.labels.get("sentiment") and m.text.strip()
     ]
-    # Abstained posts first, then by margin; among equals the newer first (stable sort on newest-first).
-    items.sort(key=lambda item: ("sentiment" not in item.uncertain, round(item.margin, 6)))
+    # Abstained sentiment first, then any other abstention, then by margin; among equals the newer first
+    # (a stable sort of a newest-first list).
+    items.sort(
+        key=lambda item: ("sentiment" not in item.uncertain, not item.uncertain, round(item.margin, 6))
+    )
     return items[:limit]
 
 
@@ -120,31 +136,39 @@ def get_queue_message(brand: Brand, message_id: int, *, viewer: AnyUser) -> Mess
 
 
 @transaction.atomic
-def confirm_label(brand: Brand, message: Message, *, by: AnyUser, label: str) -> LabelCorrection:
-    """Record the agent's sentiment for ``message``: a confirmation when it equals the model's, else a
-    correction. Answering the same post again changes the earlier answer instead of adding a second."""
+def confirm_label(
+    brand: Brand, message: Message, *, by: AnyUser, label: str, task: str = Task.SENTIMENT
+) -> LabelCorrection:
+    """Record the agent's answer for ``message`` (its sentiment, or whether it is abusive): a
+    confirmation when it equals the model's label, else a correction. Answering the same question about
+    the same post again changes the earlier answer instead of adding a second."""
     user = check_agent(by, brand)
     if message.conversation.brand_id != brand.pk:
         raise NotFound(f"unknown message {message.pk}")
-    if label not in SENTIMENTS:
-        raise InvalidInput({"label": _("Choose one of: %(allowed)s.") % {"allowed": ", ".join(SENTIMENTS)}})
+    if task not in ANSWERS:
+        raise InvalidInput({"task": _("Choose one of: %(allowed)s.") % {"allowed": ", ".join(ANSWERS)}})
+    allowed = ANSWERS[task]
+    if label not in allowed:
+        raise InvalidInput({"label": _("Choose one of: %(allowed)s.") % {"allowed": ", ".join(allowed)}})
     ref = source_ref(message)
     existing = (
-        LabelCorrection.objects.select_for_update()
-        .filter(brand=brand, task=Task.SENTIMENT, source_ref=ref)
-        .first()
+        LabelCorrection.objects.select_for_update().filter(brand=brand, task=task, source_ref=ref).first()
     )
     if existing is not None:
         existing.label, existing.corrected_by = label, user
         existing.save(update_fields=["label", "corrected_by"])
         return existing
+    if task == Task.ABUSE:
+        previous = "abusive" if message.labels.get("abuse") else "not_abusive"
+    else:
+        previous = str(message.labels.get("sentiment") or "")
     return classify_services.record_correction(
         brand=brand,
-        task=Task.SENTIMENT,
+        task=task,
         label=label,
         text=message.text,
         by=user,
-        previous_label=str(message.labels.get("sentiment") or ""),
+        previous_label=previous,
         model_version=message.model_version,
         source_ref=ref,
     )

@@ -18,6 +18,8 @@ NAMES = {
     "suggestion": _("suggestion"),
     "other": _("other"),
     "uncertain": _("uncertain"),
+    "abusive": _("abusive"),
+    "not_abusive": _("not abusive"),
     # keys of the explanation
     "sentiment": _("Sentiment"),
     "abuse": _("Abuse"),

@@ -133,3 +133,36 @@ def test_api_lists_and_answers(client, brand, agent, posts):
     bad = client.post(f"{base}/{posts['knapp'].pk}", {"label": "maybe"}, content_type="application/json")
     assert bad.status_code == 422 and LabelCorrection.objects.count() == 1
     assert Message.objects.filter(pk=posts["knapp"].pk).exists()
+
+
+def test_where_the_model_is_unsure_about_abuse_the_queue_asks_that_too(client, brand, agent, posts):
+    unsure = conversation_factory(
+        brand, n=7, text="Beitrag grenzwertig",
+        labels=_labels("negative", 0.9, 0.05, 0.05, abuse=False, uncertain=["abuse"]),
+        created_at=timezone.now() - timedelta(minutes=5),
+    )  # fmt: skip
+    message = unsure.messages.get()
+    items = confirm.list_confirm_queue(brand, viewer=agent)
+    # abstained on sentiment first, then on another head, then by margin
+    assert [i.message.text for i in items][:2] == ["Beitrag enthalten", "Beitrag grenzwertig"]
+    client.force_login(agent)
+    page = client.get(reverse("inbox:confirm_queue", args=[brand.slug])).content.decode()
+    assert page.count('data-testid="abuse-question"') == 1
+    url = reverse("inbox:confirm_answer", args=[brand.slug, message.pk])
+    answer = client.post(url, {"task": "abuse", "label": "abusive"}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200 and "<li" not in answer.content.decode()  # swaps only the question
+    found = LabelCorrection.objects.get()
+    assert (found.task, found.label, found.previous_label) == ("abuse", "abusive", "not_abusive")
+    confirm.confirm_label(brand, message, by=agent, label="negative")  # the sentiment: a second answer
+    assert LabelCorrection.objects.count() == 2
+    assert "Beitrag grenzwertig" not in [
+        i.message.text for i in confirm.list_confirm_queue(brand, viewer=agent)
+    ]
+    with pytest.raises(InvalidInput):
+        confirm.confirm_label(brand, message, by=agent, label="negative", task="abuse")
+    api = client.post(
+        f"/api/brands/{brand.slug}/inbox/confirm-queue/{message.pk}",
+        {"task": "abuse", "label": "not_abusive"},
+        content_type="application/json",
+    )
+    assert api.status_code == 201 and api.json()["task"] == "abuse" and api.json()["agreed"] is True

@@ -17,7 +17,8 @@ from resonanz.inbox import confirm
 def confirm_queue(request: HttpRequest) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
     items = confirm.list_confirm_queue(brand, viewer=request.user)
-    return render(request, "inbox/confirm_queue.html", {"items": items, "sentiments": confirm.SENTIMENTS})
+    context = {"items": items, "sentiments": confirm.SENTIMENTS, "abuse_answers": confirm.ABUSE}
+    return render(request, "inbox/confirm_queue.html", context)
 
 
 @brand_view
@@ -27,10 +28,12 @@ def confirm_answer(request: HttpRequest, message_id: int) -> HttpResponse:
     """One click: the agent's sentiment for a post (htmx swaps the row for the answer given)."""
     brand = request.brand  # type: ignore[attr-defined]
     message = confirm.get_queue_message(brand, message_id, viewer=request.user)
-    label = request.POST.get("label", "")
-    correction = confirm.confirm_label(brand, message, by=request.user, label=label)
+    label, task = request.POST.get("label", ""), request.POST.get("task", "sentiment")
+    correction = confirm.confirm_label(brand, message, by=request.user, label=label, task=task)
     if getattr(request, "htmx", False):
         context = {"message": message, "correction": correction}
-        return render(request, "inbox/includes/confirm_done.html", context)
+        # the abuse question swaps only itself: the sentiment of the same post is still to be answered
+        inline = correction.task != "sentiment"
+        return render(request, "inbox/includes/confirm_done.html", context | {"inline": inline})
     flash(request, _("Thank you: the answer trains the brand's model."))
     return redirect("inbox:confirm_queue", brand.slug)
