@@ -166,3 +166,16 @@ def test_where_the_model_is_unsure_about_abuse_the_queue_asks_that_too(client, b
         content_type="application/json",
     )
     assert api.status_code == 201 and api.json()["task"] == "abuse" and api.json()["agreed"] is True
+
+
+def test_the_conversation_page_confirms_with_one_click_under_each_message(client, brand, agent, posts):
+    message = posts["knapp"]
+    client.force_login(agent)
+    page = client.get(reverse("inbox:conversation", args=[brand.slug, message.conversation_id]))
+    assert 'data-testid="confirm-sentiment"' in page.content.decode()
+    url = reverse("inbox:confirm_answer", args=[brand.slug, message.pk])
+    swapped = client.post(url, {"label": "neutral", "inline": "1"}, headers={"HX-Request": "true"})
+    assert "<li" not in swapped.content.decode() and "Bestätigt: neutral." in swapped.content.decode()
+    plain = client.post(url, {"label": "negative", "inline": "1"})
+    assert plain.status_code == 302 and plain["Location"].endswith(f"/c/{message.conversation_id}/")
+    assert LabelCorrection.objects.get().label == "negative"  # the second click changed the answer

@@ -32,8 +32,11 @@ def confirm_answer(request: HttpRequest, message_id: int) -> HttpResponse:
     correction = confirm.confirm_label(brand, message, by=request.user, label=label, task=task)
     if getattr(request, "htmx", False):
         context = {"message": message, "correction": correction}
-        # the abuse question swaps only itself: the sentiment of the same post is still to be answered
-        inline = correction.task != "sentiment"
+        # The abuse question swaps only itself (the sentiment of the same post is still to be answered),
+        # and so do the buttons under a message on the conversation page.
+        inline = correction.task != "sentiment" or bool(request.POST.get("inline"))
         return render(request, "inbox/includes/confirm_done.html", context | {"inline": inline})
     flash(request, _("Thank you: the answer trains the brand's model."))
+    if request.POST.get("inline"):
+        return redirect("inbox:conversation", brand.slug, message.conversation_id)
     return redirect("inbox:confirm_queue", brand.slug)
