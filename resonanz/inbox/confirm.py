@@ -22,6 +22,7 @@ from resonanz.accounts.permissions import AnyUser
 from resonanz.classify import services as classify_services
 from resonanz.classify.models import LabelCorrection, Task
 from resonanz.core.errors import InvalidInput, NotFound
+from resonanz.inbox.labels import uncertain_heads
 from resonanz.inbox.models import Direction, Message
 from resonanz.inbox.permissions import check_agent
 
@@ -81,13 +82,6 @@ def margin_of(labels: dict[str, Any]) -> float:
     return ranked[0] - ranked[1]
 
 
-def _uncertain(labels: dict[str, Any]) -> list[str]:
-    heads = [str(h) for h in labels.get("uncertain") or []]
-    if labels.get("sentiment") == "uncertain" and "sentiment" not in heads:
-        heads.insert(0, "sentiment")
-    return heads
-
-
 def list_confirm_queue(
     brand: Brand, *, viewer: AnyUser, limit: int = 20, now: datetime | None = None
 ) -> list[QueueItem]:
@@ -113,7 +107,7 @@ def list_confirm_queue(
             predicted=str(m.labels.get("sentiment") or ""),
             scores=_scores(m.labels),
             margin=margin_of(m.labels),
-            uncertain=_uncertain(m.labels),
+            uncertain=uncertain_heads(m.labels),
         )
         for m in recent
         if str(m.pk) not in done and m.labels.get("sentiment") and m.text.strip()

@@ -86,6 +86,14 @@ def summary(labels: dict[str, Any]) -> dict[str, Any]:
     return picked
 
 
+def uncertain_heads(labels: dict[str, Any]) -> list[str]:
+    """The heads the model abstained on; an abstained sentiment first, also when only `sentiment` says so."""
+    heads = [str(h) for h in labels.get("uncertain") or []]
+    if labels.get("sentiment") == "uncertain" and "sentiment" not in heads:
+        heads.insert(0, "sentiment")
+    return heads
+
+
 def is_uncertain(labels: dict[str, Any]) -> bool:
     """The model abstained on a head (or on sentiment); labels without the contract's fields are not
     marked uncertain here: they are shown without a confidence instead."""

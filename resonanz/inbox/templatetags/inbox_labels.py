@@ -92,13 +92,10 @@ def sentiment_text(labels: object) -> str:
 
 @register.filter
 def uncertain_heads(labels: object) -> list[str]:
-    """The heads the model abstained on, for "unsicher: Stimmung, Missbrauch"."""
-    if not isinstance(labels, dict):
-        return []
-    heads = [str(h) for h in labels.get("uncertain") or []]
-    if labels.get("sentiment") == "uncertain" and "sentiment" not in heads:
-        heads.insert(0, "sentiment")
-    return heads
+    """The heads the model abstained on, for "unsicher: Stimmung, Beleidigung"."""
+    from resonanz.inbox.labels import uncertain_heads as heads_of
+
+    return heads_of(labels) if isinstance(labels, dict) else []
 
 
 @register.filter
