@@ -167,3 +167,18 @@ def test_model_health_is_for_managers_page_and_api(client, brand, agent, manager
     assert len(data["weeks"]) == 2 and data["weeks"][-1]["mix"]["neutral"] == 30
     assert data["weeks"][-1]["warnings"][0]["code"] == "neutral"
     assert client.get(f"/api/brands/{brand.slug}/insights/model-health", {"weeks": 99}).status_code == 422
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_crisis_history_of_existing_windows(brand):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("insights", "0003_covering_fact_indexes")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("insights", "WindowCount")
+    old.objects.create(brand_id=brand.pk, start=NOW, total=5, negative=3)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert WindowCount.objects.get(brand=brand).negative_expected_milli == 3000
