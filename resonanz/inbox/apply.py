@@ -37,6 +37,7 @@ CONVERSATION_FIELDS = [
     "sentiment",
     "post_type",
     "is_criticism",
+    "is_uncertain",
     "needs_moderation",
     "topics",
     "labels",
@@ -263,6 +264,7 @@ def _summarise(conversation: Conversation, post: IncomingPost, labels: dict[str,
     conversation.sentiment = str(labels.get("sentiment", ""))[:10]
     conversation.post_type = str(labels.get("type", ""))[:12]
     conversation.is_criticism = bool(labels.get("criticism"))
+    conversation.is_uncertain = labelling.is_uncertain(labels)
     topics = [str(t) for t in labels.get("topics", [])] + [str(a) for a in labels.get("aspects", [])]
     conversation.topics = (f"|{'|'.join(topics)}|" if topics else "")[:500]
     conversation.excerpt = post.text[:240]

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
+from resonanz.inbox.views import confirm, setup
 from resonanz.inbox.views import conversations as views
-from resonanz.inbox.views import setup
 
 app_name = "inbox"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("c/<int:conversation_id>/explain/<int:message_id>/", views.explanation, name="explanation"),
     path("c/<int:conversation_id>/retry/<int:reply_id>/", views.retry_delivery, name="retry"),
     path("c/<int:conversation_id>/moderation/", views.moderation_checked, name="moderation_checked"),
+    path("confirm/", confirm.confirm_queue, name="confirm_queue"),
+    path("confirm/<int:message_id>/", confirm.confirm_answer, name="confirm_answer"),
     path("channels/", setup.channels, name="channels"),
     path("channels/new/", setup.channel_edit, name="channel_new"),
     path("channels/<int:channel_id>/", setup.channel_edit, name="channel_edit"),
