@@ -9,11 +9,10 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from resonanz.accounts.services import authenticate_token
-from resonanz.core.config import product_setting
 from resonanz.core.errors import DomainError, InvalidInput, RateLimited
+from resonanz.core.throttle import ClientRateThrottle
 
 
 class BearerToken(HttpBearer):
@@ -90,10 +89,7 @@ api = NinjaAPI(
     docs_decorator=csp_update({"style-src": ["'self'", "'unsafe-inline'"]}),
     auth=AUTH_REQUIRED,
     parser=ObjectBodyParser(),
-    throttle=[
-        AnonRateThrottle(product_setting("API_ANON_RATE")),
-        AuthRateThrottle(product_setting("API_RATE")),
-    ],
+    throttle=[ClientRateThrottle(user_setting="API_RATE", anon_setting="API_ANON_RATE")],
 )
 
 

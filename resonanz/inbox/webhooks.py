@@ -14,8 +14,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from resonanz.core.links import absolute
 from resonanz.inbox.backoff import MAX_ATTEMPTS, claim_attempt, next_attempt_at, schedule_retry
 from resonanz.inbox.models import Conversation, DeliveryStatus, Message, WebhookDelivery, WebhookEndpoint
 from resonanz.sources.crypto import decrypt_credentials
@@ -48,6 +50,7 @@ def conversation_data(conversation: Conversation) -> dict[str, Any]:
         "assignee": conversation.assignee_id,
         "needs_moderation": conversation.needs_moderation,
         "due_at": conversation.due_at.isoformat() if conversation.due_at else None,
+        "url": absolute(reverse("inbox:conversation", args=[conversation.brand.slug, conversation.pk])),
     }
 
 

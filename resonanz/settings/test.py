@@ -22,3 +22,5 @@ RESONANZ["API_RATE"] = "10000/m"
 RESONANZ["API_ANON_RATE"] = "10000/m"
 WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps; no collectstatic in tests
 WHITENOISE_AUTOREFRESH = True
+# Tests run their fake feed and webhook servers on loopback; the outbound guard's own tests turn this off.
+RESONANZ["OUTBOUND_ALLOWED_NETWORKS"] = ["127.0.0.0/8", "::1/128"]

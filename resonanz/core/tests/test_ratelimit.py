@@ -20,6 +20,7 @@ def _limits(settings, n: int) -> None:
     }
 
 
+@pytest.mark.django_db
 def test_limit_is_enforced_per_key(settings):
     _limits(settings, 3)
     key = f"ip:{uuid.uuid4()}"
