@@ -165,6 +165,10 @@ class GuardedTransport(httpx.HTTPTransport):
 
 def check_url(url: str) -> str:
     """``url`` if it is an http(s) URL with a host; OutboundRefused naming the problem otherwise."""
+    try:
+        httpx.URL(url)  # httpx refuses odd spellings such as 0177.0.0.1 itself; say so as a refusal
+    except httpx.InvalidURL as exc:
+        raise OutboundRefused(f"refused to contact {url!r}: not a valid URL ({exc})") from exc
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise OutboundRefused(f"{url!r}: only http and https URLs can be fetched")
