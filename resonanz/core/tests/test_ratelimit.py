@@ -44,3 +44,33 @@ def test_limit_is_shared_through_redis(settings):
         with pytest.raises(RateLimited):
             check_rate("post", key)
         assert "Redis" in type(caches["default"]).__name__
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_database_counter_loses_no_hit_between_concurrent_requests():
+    """Eight threads (eight connections) counting one key: every hit is counted once."""
+    import threading
+
+    from django.db import connection
+
+    from resonanz.core import counters
+
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        try:
+            for _ in range(25):
+                value = counters.hit("rl:concurrent", ttl=60)
+                with lock:
+                    seen.append(value)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seen) == list(range(1, 201))
