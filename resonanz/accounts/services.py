@@ -78,7 +78,7 @@ def set_password(user: User, *, password: str) -> int:
     user.set_password(password)
     user.save(update_fields=["password"])
     revoked, _details = ApiToken.objects.filter(user=user).delete()
-    transaction.on_commit(lambda: forget_account(user))
+    forget_account(user)
     return revoked
 
 
