@@ -177,6 +177,20 @@ def check_url(url: str) -> str:
     return url
 
 
+def url_refusal(url: str) -> str | None:
+    """Why the guard would refuse ``url`` now, for forms that store a URL to fetch later; None when it
+    passes or its name does not resolve yet (the fetch itself checks again, every time)."""
+    try:
+        check_url(url)
+        parts = urlsplit(url)
+        checked_address(str(parts.hostname), parts.port or (443 if parts.scheme == "https" else 80))
+    except OutboundRefused as exc:
+        return str(exc)
+    except (OutboundError, ValueError):
+        return None
+    return None
+
+
 def request(
     method: str,
     url: str,

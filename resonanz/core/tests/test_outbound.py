@@ -216,11 +216,15 @@ def test_redirect_loops_end(httpserver: HTTPServer):
 def test_webhook_delivery_to_a_private_address_fails_at_once(
     strict, connections, brand, brand_admin, django_capture_on_commit_callbacks
 ):
-    from resonanz.inbox.models import DeliveryStatus, WebhookDelivery
+    from resonanz.core.errors import InvalidInput
+    from resonanz.inbox.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
     from resonanz.inbox.services import create_webhook_endpoint
     from resonanz.inbox.webhooks import deliver_webhook
 
-    endpoint, _secret = create_webhook_endpoint(brand, url="http://169.254.169.254/hook", by=brand_admin)
+    with pytest.raises(InvalidInput, match="link-local"):  # refused when it is entered
+        create_webhook_endpoint(brand, url="http://169.254.169.254/hook", by=brand_admin)
+    # An endpoint whose name resolves to an internal address only later is refused at delivery.
+    endpoint = WebhookEndpoint.objects.create(brand=brand, url="http://169.254.169.254/hook", secret="")
     row = WebhookDelivery.objects.create(endpoint=endpoint, event="conversation.created", payload={})
     delivered = deliver_webhook(row.pk)
     assert delivered is not None and delivered.status == DeliveryStatus.FAILED
