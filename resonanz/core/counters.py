@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from resonanz.core.config import product_setting
 from resonanz.core.models import LimitCounter
 
 TABLE = connection.ops.quote_name(LimitCounter._meta.db_table)
@@ -20,7 +21,16 @@ SWEEP_CHANCE = 0.01  # about one hit in a hundred deletes expired rows; keeps th
 
 
 def _uses_redis() -> bool:
-    return "redis" in str(settings.CACHES["default"]["BACKEND"]).lower()
+    """Whether the counters live in the cache: Redis by default; the database otherwise.
+
+    ``RESONANZ["LIMIT_STORE"]`` may pin ``"database"`` or ``"cache"`` (the test settings keep the
+    in-process cache so that page tests count the page's queries); a file cache is never used.
+    """
+    backend = str(settings.CACHES["default"]["BACKEND"]).lower()
+    store = product_setting("LIMIT_STORE")
+    if store == "database" or "filebased" in backend:
+        return False
+    return store == "cache" or "redis" in backend
 
 
 def _key(key: str) -> str:

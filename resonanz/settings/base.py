@@ -194,6 +194,9 @@ RESONANZ: dict[str, Any] = {
     "PUBLIC_URL": env.text("RESONANZ_PUBLIC_URL").strip().rstrip("/"),
     # Production settings turn this on: the system check then refuses to start without PUBLIC_URL.
     "REQUIRE_PUBLIC_URL": False,
+    # Where rate-limit counters and replay markers live: "auto" = Redis if it is the cache, else the
+    # database (core/counters.py); never the file cache.
+    "LIMIT_STORE": "auto",
     # Proxies allowed to name the client in X-Forwarded-For: a count, or networks (core/clientip.py).
     "TRUSTED_PROXIES": env.text("RESONANZ_TRUSTED_PROXIES"),
     # Outbound HTTP (feeds, webhooks) refuses private, loopback and link-local addresses unless allowed.

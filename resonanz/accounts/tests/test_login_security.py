@@ -19,6 +19,12 @@ PASSWORD = "richtig-langes-passwort"
 LOGIN = "/accounts/login/"
 
 
+@pytest.fixture(autouse=True)
+def _database_limit_store(settings):
+    """The embedded mode's store: counters in the database, rolled back with each test."""
+    settings.RESONANZ = {**settings.RESONANZ, "LIMIT_STORE": "database"}
+
+
 @pytest.fixture
 def person() -> User:
     return UserFactory.create(username="paula", email="paula@example.org", password=PASSWORD)

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 PROXY = "10.0.0.5"
 
 
+@pytest.fixture(autouse=True)
+def _database_limit_store(settings):
+    """The embedded mode's store: counters in the database, rolled back with each test."""
+    settings.RESONANZ = {**settings.RESONANZ, "LIMIT_STORE": "database"}
+
+
 def _trust(settings, value: str, **rates: object) -> None:
     settings.RESONANZ = {**settings.RESONANZ, "TRUSTED_PROXIES": value, **rates}
 

@@ -25,6 +25,12 @@ PUBLIC = "https://forum.example.org"
 URL = re.compile(r"https?://[^\s\"'<>)]+")
 
 
+@pytest.fixture(autouse=True)
+def _database_limit_store(settings):
+    """The embedded mode's store: counters in the database, rolled back with each test."""
+    settings.RESONANZ = {**settings.RESONANZ, "LIMIT_STORE": "database"}
+
+
 @pytest.fixture
 def public_url(settings):
     settings.RESONANZ = {**settings.RESONANZ, "PUBLIC_URL": PUBLIC}

@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 SECRET = "whsec_test"
 
 
+@pytest.fixture(autouse=True)
+def _database_limit_store(settings):
+    """The embedded mode's store: counters in the database, rolled back with each test."""
+    settings.RESONANZ = {**settings.RESONANZ, "LIMIT_STORE": "database"}
+
+
 @pytest.fixture
 def channel(brand):
     return Channel.objects.create(
