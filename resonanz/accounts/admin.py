@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 
 from resonanz.accounts.models import ApiToken, Brand, Membership, User
 
@@ -29,8 +31,21 @@ class UserMembershipInline(admin.TabularInline):
     autocomplete_fields = ["brand"]
 
 
+class RevokingAdminPasswordChangeForm(AdminPasswordChangeForm):
+    """An admin setting someone's password ends that person's API tokens, like a change or reset does
+    (their sessions end through Django's password-bound session hash)."""
+
+    def save(self, commit: bool = True) -> User:
+        with transaction.atomic():
+            user: User = super().save(commit=commit)
+            if commit:
+                ApiToken.objects.filter(user=user).delete()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = RevokingAdminPasswordChangeForm
     list_display = ["username", "email", "display_name", "is_active", "is_staff", "date_joined"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),

@@ -185,3 +185,17 @@ def test_createadmin_runs_the_password_validators(capsys, password, reason):
     assert main(["createadmin", "--username", "chefin-chefin", "--password", password]) == 2
     assert not User.objects.filter(username="chefin-chefin").exists()
     assert "the password was refused" in capsys.readouterr().err
+
+
+def test_an_admin_setting_the_password_revokes_the_tokens(person):
+    _token, plain = create_api_token(person, name="skript")
+    admin = UserFactory.create(username="root", is_staff=True, is_superuser=True)
+    browser = Client()
+    browser.force_login(admin)
+    response = browser.post(
+        f"/admin/accounts/user/{person.pk}/password/",
+        {"password1": "neues-passwort-123", "password2": "neues-passwort-123", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("neues-passwort-123") and authenticate_token(plain) is None
