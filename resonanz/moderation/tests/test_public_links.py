@@ -118,3 +118,13 @@ def test_production_refuses_to_start_without_a_public_url(settings):
 def test_development_without_a_public_url_still_starts(settings):
     settings.RESONANZ = {**settings.RESONANZ, "PUBLIC_URL": "", "REQUIRE_PUBLIC_URL": False}
     assert check_public_url() == []
+
+
+def test_resonanz_run_stops_with_the_checks_message(settings, capsys, monkeypatch):
+    from resonanz import server
+
+    settings.RESONANZ = {**settings.RESONANZ, "PUBLIC_URL": "", "REQUIRE_PUBLIC_URL": True}
+    spawned: list[object] = []
+    monkeypatch.setattr(server, "_spawn_web", lambda *args: spawned.append(args))
+    assert server.serve(host="127.0.0.1", port=8999, workers=1, with_worker=False) == 2
+    assert "RESONANZ_PUBLIC_URL is not set" in capsys.readouterr().err and spawned == []
