@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Resonanz core"
 
     def ready(self) -> None:
-        from resonanz.core import links  # noqa: F401 (registers the PUBLIC_URL system check)
+        from resonanz.core import checks, links  # noqa: F401 (register the system checks)

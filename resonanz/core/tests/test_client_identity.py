@@ -127,3 +127,15 @@ def test_counters_are_atomic_rows_in_the_database():
     assert counters.add_once("t:once", ttl=60)
     counters.clear("t:k")
     assert counters.peek("t:k") == 0
+
+
+def test_typos_in_the_network_settings_stop_the_start(settings):
+    from resonanz.core.checks import check_network_settings
+
+    assert check_network_settings() == []
+    settings.RESONANZ = {
+        **settings.RESONANZ,
+        "TRUSTED_PROXIES": "10.0.0.0/8, proxy.local",
+        "OUTBOUND_ALLOWED_NETWORKS": ["10.1.2.0/24", "intranet"],
+    }
+    assert [e.id for e in check_network_settings()] == ["resonanz.E003", "resonanz.E004"]
