@@ -6,6 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
@@ -47,8 +49,21 @@ class UserMembershipInline(ReadOnlyMembershipInline):
     fk_name = "user"
 
 
+class RevokingAdminPasswordChangeForm(AdminPasswordChangeForm):
+    """An admin setting someone's password ends that person's API tokens, like a change or reset does
+    (their sessions end through Django's password-bound session hash)."""
+
+    def save(self, commit: bool = True) -> User:
+        with transaction.atomic():
+            user: User = super().save(commit=commit)
+            if commit:
+                ApiToken.objects.filter(user=user).delete()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = RevokingAdminPasswordChangeForm
     list_display = ["username", "email", "display_name", "is_active", "is_staff", "date_joined"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),

@@ -55,6 +55,23 @@ def join_brand(user: User, *, brand: Brand) -> Membership:
     return membership
 
 
+@transaction.atomic
+def set_password(user: User, *, password: str) -> int:
+    """Set a new password and revoke what was issued under the old one; returns the revoked tokens.
+
+    Every API token is deleted. Every session ends too: Django binds a session to a hash of the password,
+    so other browsers are logged out at their next request; a view that keeps the current browser signed
+    in calls ``update_session_auth_hash`` afterwards. A pending login lockout of the account ends.
+    """
+    from resonanz.accounts.lockout import forget_account
+
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoked, _details = ApiToken.objects.filter(user=user).delete()
+    forget_account(user)
+    return revoked
+
+
 def _hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand
+from resonanz.core.links import absolute
 from resonanz.moderation.chain import timestamp
 from resonanz.moderation.logtext import entry_summary, entry_title, outcome_name
 from resonanz.moderation.models import ModLogEntry
@@ -29,13 +30,14 @@ def log_feed_xml(
 ) -> bytes:
     """``outcomes``: decision puid → appeal outcome, shown on the decision's entry."""
     ET.register_namespace("", ATOM)
-    page = request.build_absolute_uri(reverse("moderation_public:log", args=[brand.slug]))
+    # Absolute links come from RESONANZ_PUBLIC_URL, not the Host header a client or proxy sends.
+    page = absolute(reverse("moderation_public:log", args=[brand.slug]))
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "title", _("Moderation log of %(brand)s") % {"brand": brand.name})
     _sub(feed, "id", f"{page}#feed")
     _sub(feed, "updated", timestamp(entries[0].created_at if entries else timezone.now()))
     _sub(feed, "link", href=page, rel="alternate", type="text/html")
-    _sub(feed, "link", href=request.build_absolute_uri(), rel="self", type="application/atom+xml")
+    _sub(feed, "link", href=absolute(request.get_full_path()), rel="self", type="application/atom+xml")
     _sub(_sub(feed, "author"), "name", brand.name)
     for entry in entries:
         item = _sub(feed, "entry")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from resonanz.accounts.models import Role
 from resonanz.core.errors import DomainError, InvalidInput
+from resonanz.core.links import absolute
 from resonanz.core.web import brand_view, flash, form_errors
 from resonanz.inbox import selectors, services
 from resonanz.inbox.forms import (
@@ -91,7 +92,7 @@ def channel_edit(request: HttpRequest, channel_id: int | None = None) -> HttpRes
         "connector": CONNECTORS[kind],
     }
     if channel is not None and channel.kind == ChannelKind.WEBHOOK:
-        context["hook_url"] = request.build_absolute_uri(reverse("hooks:receive", args=[channel.uuid]))
+        context["hook_url"] = absolute(reverse("hooks:receive", args=[channel.uuid]))
     return render(request, "inbox/channel_form.html", context)
 
 

@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from resonanz.core import jsonlimits
 from resonanz.sources.imports.base import ImportFormatError, ParsedFile, read_text, stable_id
 from resonanz.sources.incoming import IncomingError, make_post
 
 LIST_KEYS = ("comments_v2", "comments", "posts_v2", "posts")
+MAX_JSON_DEPTH = 200  # Meta's exports nest about ten levels
 
 
 def repair_mojibake(text: str) -> str:
@@ -38,7 +40,10 @@ def _items(data: Any, name: str) -> tuple[str, list[Any]]:
 def parse(path: Path, *, encoding: str = "utf-8") -> ParsedFile:
     text = read_text(path, encoding=encoding)
     try:
-        data = json.loads(text)
+        # No prescan: export files are large; the depth is only measured if the decoder gives up.
+        data = jsonlimits.loads(text, max_depth=MAX_JSON_DEPTH, prescan=False)
+    except jsonlimits.JsonTooDeep as exc:
+        raise ImportFormatError(f"{path.name}: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
             f"{path.name}: line {exc.lineno}, column {exc.colno}: broken JSON: {exc.msg}"

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from resonanz.core import jsonlimits
 from resonanz.sources.imports.base import (
     MAX_FILE_BYTES,
     ImportFormatError,
@@ -30,6 +31,7 @@ from resonanz.sources.incoming import IncomingError, IncomingPost, make_post
 
 X_TIME = "%a %b %d %H:%M:%S %z %Y"
 TWEET_FILES = ("tweets.js", "tweet.js")  # "tweet.js" in archives before 2022
+MAX_JSON_DEPTH = 200  # X archives nest about ten levels
 DM_FILES = ("direct-messages.js", "direct-messages-group.js")
 
 
@@ -64,6 +66,12 @@ def _array_items(text: str, name: str) -> list[tuple[int, Any]]:
         raise ImportFormatError(
             f"{name}: line {exc.lineno}, column {exc.colno}: broken JSON: {exc.msg}"
         ) from exc
+    except RecursionError:  # the decoder gives up near 1,000 levels; say where instead of a traceback
+        offset = jsonlimits.first_too_deep(text[pos:], MAX_JSON_DEPTH)
+        line = text.count("\n", 0, pos + (offset or 0)) + 1
+        raise ImportFormatError(
+            f"{name}: line {line}: JSON nested deeper than {MAX_JSON_DEPTH} levels"
+        ) from None
 
 
 def parse_account(text: str, name: str) -> Account:

@@ -163,3 +163,20 @@ def test_csv_quoted_fields_with_delimiters_quotes_and_newlines(brand, tmp_path):
     assert (summary.new, summary.rejected) == (2, [])
     assert Message.objects.get(external_id="q1").text == 'Er sagte "pünktlich", aber, naja'
     assert Message.objects.get(external_id="q2").text == "Zeile eins\nZeile zwei; mit Semikolon"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000),
+        ("tweets.js", "window.YTD.tweets.part0 = [" + '{"a":' * 100_000 + "1" + "}" * 100_000 + "]"),
+    ],
+)
+def test_cli_import_of_deeply_nested_json_names_the_problem(brand, capsys, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    fmt = "facebook" if name.endswith(".json") else "x-archive"
+    assert main(["import", str(path), "--brand", brand.slug, "--format", fmt]) == 1
+    err = capsys.readouterr().err
+    assert "JSON nested deeper than 200 levels" in err and "nothing was stored" in err
+    assert "Traceback" not in err and not InboundItem.objects.exists()

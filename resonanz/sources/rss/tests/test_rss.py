@@ -78,3 +78,33 @@ def test_feeds_are_polled_gently_and_the_poll_command_polls_now(channel, httpser
     assert channel.next_poll_at >= timezone.now() + timedelta(minutes=14)  # RSS: every 15 minutes
     assert poll_channels() == []  # not due yet
     assert [o.duplicates for o in poll_channels(force=True)] == [2]  # `resonanz poll` asks for now
+
+
+def test_conditional_get_uses_last_modified_too(channel, httpserver: HTTPServer):
+    stamp = "Tue, 20 Oct 2026 10:00:00 GMT"
+    httpserver.expect_ordered_request("/feed.xml").respond_with_data(
+        FEED, content_type="application/atom+xml", headers={"Last-Modified": stamp}
+    )
+    httpserver.expect_ordered_request("/feed.xml", headers={"If-Modified-Since": stamp}).respond_with_data(
+        "", status=304
+    )
+    assert not poll_channel(channel).error
+    channel.refresh_from_db()
+    assert channel.state["modified"] == stamp
+    second = poll_channel(channel)
+    assert not second.error and second.new == 0
+    httpserver.check_assertions()
+
+
+def test_a_feed_on_an_internal_address_is_refused_with_a_clear_error(
+    channel, httpserver: HTTPServer, settings
+):
+    settings.RESONANZ = {
+        **settings.RESONANZ,
+        "OUTBOUND_ALLOW_PRIVATE": False,
+        "OUTBOUND_ALLOWED_NETWORKS": [],
+    }
+    httpserver.expect_request("/feed.xml").respond_with_data(FEED, content_type="application/atom+xml")
+    outcome = poll_channel(channel)
+    assert "refused to contact" in outcome.error and "loopback" in outcome.error
+    assert httpserver.log == []
