@@ -125,6 +125,7 @@ def _mount_routers() -> None:
     from resonanz.inbox.api import router as inbox_router
     from resonanz.insights.api import router as insights_router
     from resonanz.moderation.api import router as moderation_router
+    from resonanz.sources.api import router as sources_router
 
     for router in (
         community_router,
@@ -134,6 +135,7 @@ def _mount_routers() -> None:
         insights_router,
         alerts_router,
         classify_router,
+        sources_router,
     ):
         api.add_router("/", router)
 
