@@ -68,7 +68,7 @@ def reply_target(message: Message) -> ReplyTarget:
     )
     answered = next((row for row in earlier if row[0] == message.in_reply_to), None)
     author = answered[1] if answered is not None and answered[2] == Direction.IN and answered[1] else ""
-    ids = [row[0] for row in earlier]
+    ids = [row[0] or "" for row in earlier]
     if message.in_reply_to in ids:
         ids = ids[: ids.index(message.in_reply_to)]
     return ReplyTarget(

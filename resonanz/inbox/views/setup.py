@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -93,7 +95,7 @@ def channel_edit(request: HttpRequest, channel_id: int | None = None) -> HttpRes
             return redirect("inbox:channels", brand.slug)
         except DomainError as exc:
             form_errors(form, exc)
-    context = {
+    context: dict[str, Any] = {
         "form": form,
         "channel": channel,
         "kind": kind,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from resonanz.sources.bluesky.parse import mentions, post_to_incoming
@@ -135,7 +136,7 @@ def _poll(channel: Channel, session: _Session) -> PollResult:
             raw,
             where=f"post {item.get('uri')}",
             external_id=str(item.get("uri") or ""),
-            parse=lambda item=item: post_to_incoming(item, own_handle=own),
+            parse=partial(post_to_incoming, item, own_handle=own),
         )
     return result
 

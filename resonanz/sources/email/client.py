@@ -8,6 +8,7 @@ import smtplib
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import partial
 
 from resonanz.sources.connectors import DeliveryError, PollResult, ReplyTarget
 from resonanz.sources.email.parse import parse_message
@@ -43,7 +44,7 @@ def poll(channel: Channel, secrets: dict[str, str]) -> PollResult:
             result.read(
                 raw,
                 where=f"UID {uid}",
-                parse=lambda raw=raw, uid=uid: parse_message(raw, where=f"UID {uid}", own_address=own),
+                parse=partial(parse_message, raw, where=f"UID {uid}", own_address=own),
             )
             state["last_uid"] = uid
     return result

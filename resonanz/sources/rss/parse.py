@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import feedparser
@@ -58,7 +59,7 @@ def feed_to_result(feed: Any, url: str) -> PollResult:
     for index, entry in enumerate(entries):
         where = f"{url} entry {index + 1}"
         raw = json.dumps(entry, ensure_ascii=False, default=str).encode()
-        result.read(raw, where=where, parse=lambda entry=entry, where=where: entry_to_post(entry, where))
+        result.read(raw, where=where, parse=partial(entry_to_post, entry, where))
     if feed.get("bozo") and not isinstance(exc, BENIGN):
         line = getattr(exc, "getLineNumber", lambda: None)()
         position = f" line {line}" if line else ""
