@@ -28,18 +28,22 @@ NOTICE_AFTER_OPEN = 10
 MAX_RAW_BYTES = 1024 * 1024
 
 
+CUT = "+cut"  # marks a payload kept only in part (over MAX_RAW_BYTES): shown, never read again
+
+
 def encode_raw(raw: bytes) -> tuple[str, str]:
     """The raw payload as text for the database: UTF-8 if it is, else latin-1 (which maps every byte to
     one character, so the original bytes come back exactly on retry)."""
+    cut = CUT if len(raw) > MAX_RAW_BYTES else ""
     raw = raw[:MAX_RAW_BYTES]
     try:
-        return raw.decode("utf-8"), "utf-8"
+        return raw.decode("utf-8"), "utf-8" + cut
     except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1"
+        return raw.decode("latin-1"), "latin-1" + cut
 
 
 def raw_bytes(letter: DeadLetter) -> bytes:
-    return letter.raw.encode(letter.raw_encoding)
+    return letter.raw.encode(letter.raw_encoding.removesuffix(CUT))
 
 
 def fingerprint_of(item: FailedItem) -> str:
@@ -134,6 +138,8 @@ def retry_dead_letter(letter: DeadLetter, *, by: AnyUser) -> DeadLetter:
             transaction.on_commit(_enqueue_processing)
             return _resolved(letter)
         connector = connector_for(channel)
+        if letter.raw_encoding.endswith(CUT):
+            raise InvalidInput({"raw": _("The item was too large to keep whole; it cannot be read again.")})
         if not connector.reparse_path:
             raise InvalidInput({"channel": _("Items of this kind of channel cannot be read again.")})
         try:

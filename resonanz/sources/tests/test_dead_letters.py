@@ -209,3 +209,15 @@ def test_channel_page_shows_dead_letters_escaped_with_retry_and_discard(client, 
         'data-testid="dead-letters"'
         not in client.get(reverse("inbox:channel_edit", args=[brand.slug, channel.pk])).content.decode()
     )
+
+
+def test_an_oversized_item_is_kept_in_part_and_not_read_again(brand, brand_admin):
+    from resonanz.core.errors import InvalidInput
+    from resonanz.sources.dead_letters import MAX_RAW_BYTES
+
+    channel = _mail_channel(brand, 1)
+    huge = POISON + b"x" * (MAX_RAW_BYTES + 10)
+    (letter,) = record_failures(channel, [FailedItem("UID 9", "message larger than 5242880 bytes", huge)])
+    assert len(raw_bytes(letter)) == MAX_RAW_BYTES
+    with pytest.raises(InvalidInput):
+        retry_dead_letter(letter, by=brand_admin)
