@@ -81,6 +81,7 @@ def record_failures(
                 error=item.error[:4000],
                 last_seen_at=now,
                 status=DeadLetter.Status.OPEN,
+                stage=stage,  # a post read after a retry may fail later, while processing
             )
             letter.refresh_from_db()
         letters.append(letter)
