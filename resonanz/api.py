@@ -124,6 +124,7 @@ def _mount_routers() -> None:
     from resonanz.insights.api import router as insights_router
     from resonanz.moderation.api import router as moderation_router
     from resonanz.moderation.role_api import router as roles_router
+    from resonanz.sources.api import router as sources_router
 
     for router in (
         community_router,
@@ -134,6 +135,7 @@ def _mount_routers() -> None:
         insights_router,
         alerts_router,
         classify_router,
+        sources_router,
     ):
         api.add_router("/", router)
 

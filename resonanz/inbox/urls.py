@@ -25,6 +25,11 @@ urlpatterns = [
     path("channels/<int:channel_id>/", setup.channel_edit, name="channel_edit"),
     path("channels/<int:channel_id>/poll/", setup.channel_poll, name="channel_poll"),
     path("channels/<int:channel_id>/import/", setup.channel_import, name="channel_import"),
+    path(
+        "channels/<int:channel_id>/dead-letters/<int:letter_id>/",
+        setup.channel_dead_letter,
+        name="channel_dead_letter",
+    ),
     path("saved-replies/", setup.saved_replies, name="saved_replies"),
     path("saved-replies/<int:saved_id>/delete/", setup.saved_reply_delete, name="saved_reply_delete"),
     path("targets/", setup.targets, name="targets"),

@@ -108,3 +108,36 @@ def test_a_feed_on_an_internal_address_is_refused_with_a_clear_error(
     outcome = poll_channel(channel)
     assert "refused to contact" in outcome.error and "loopback" in outcome.error
     assert httpserver.log == []
+
+
+def _serve(httpserver: HTTPServer, name: str) -> None:
+    body = (Path(__file__).resolve().parent.parent / "fixtures" / name).read_bytes()
+    httpserver.expect_request("/feed.xml").respond_with_data(body, content_type="application/rss+xml")
+
+
+def test_a_stray_ampersand_does_not_stop_the_feed(channel, httpserver: HTTPServer):
+    _serve(httpserver, "stray-ampersand.xml")  # a WordPress feed with one unescaped "&" (not well-formed)
+    outcome = poll_channel(channel)
+    assert (outcome.new, outcome.rejected, outcome.error) == (2, 0, "")
+    channel.refresh_from_db()
+    assert "malformed feed, 2 entries recovered" in channel.last_error and "line 6" in channel.last_error
+
+
+def test_items_without_guid_or_link_get_a_stable_synthetic_id(channel, httpserver: HTTPServer):
+    _serve(httpserver, "no-guid-no-link.xml")
+    first = poll_channel(channel)
+    again = poll_channel(channel)
+    assert (first.new, first.rejected, again.new, again.duplicates) == (2, 0, 0, 2)
+    ids = set(InboundItem.objects.values_list("external_id", flat=True))
+    assert len(ids) == 2 and all(key.startswith("rss:") for key in ids)
+
+
+def test_html_in_entries_drops_style_and_script_and_collapses_whitespace():
+    from resonanz.sources.htmltext import html_to_text
+
+    html = (
+        "<html><head><title>T</title><style>p {color: red}</style></head><body>"
+        "<p>Erste   Zeile\n   weiter</p>\n\n\n<p>&nbsp;</p><p>Zweite<br>Zeile</p>"
+        "<script>var x = 1;</script><ul><li>eins</li><li>zwei</li></ul></body></html>"
+    )
+    assert html_to_text(html) == "Erste Zeile weiter\n\nZweite\nZeile\n\neins\n\nzwei"
