@@ -9,11 +9,12 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from resonanz.accounts.services import authenticate_token
-from resonanz.core.config import product_setting
+from resonanz.core import jsonlimits
 from resonanz.core.errors import DomainError, InvalidInput, RateLimited
+from resonanz.core.jsonlimits import JsonTooDeep
+from resonanz.core.throttle import ClientRateThrottle
 
 
 class BearerToken(HttpBearer):
@@ -73,7 +74,7 @@ class ObjectBodyParser(Parser):
     which would otherwise read ``null`` as "no fields given" and accept it."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, object]:
-        data = super().parse_body(request)
+        data = jsonlimits.loads(request.body)  # a nesting limit with a message, not a RecursionError
         if not isinstance(data, dict):
             kind = JSON_KINDS.get(type(data), type(data).__name__)
             raise BodyNotAnObject(f"The request body must be a JSON object, not {kind}.")
@@ -90,10 +91,7 @@ api = NinjaAPI(
     docs_decorator=csp_update({"style-src": ["'self'", "'unsafe-inline'"]}),
     auth=AUTH_REQUIRED,
     parser=ObjectBodyParser(),
-    throttle=[
-        AnonRateThrottle(product_setting("API_ANON_RATE")),
-        AuthRateThrottle(product_setting("API_RATE")),
-    ],
+    throttle=[ClientRateThrottle(user_setting="API_RATE", anon_setting="API_ANON_RATE")],
 )
 
 
@@ -113,7 +111,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja's own errors as ``{"detail"}``; a body that is not an object says so instead of
     "Cannot parse request body"."""
     cause = exc.__cause__
-    detail = str(cause) if isinstance(cause, BodyNotAnObject) else str(exc)
+    detail = str(cause) if isinstance(cause, BodyNotAnObject | JsonTooDeep) else str(exc)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
@@ -125,15 +123,19 @@ def _mount_routers() -> None:
     from resonanz.inbox.api import router as inbox_router
     from resonanz.insights.api import router as insights_router
     from resonanz.moderation.api import router as moderation_router
+    from resonanz.moderation.role_api import router as roles_router
+    from resonanz.sources.api import router as sources_router
 
     for router in (
         community_router,
         blog_router,
         moderation_router,
+        roles_router,
         inbox_router,
         insights_router,
         alerts_router,
         classify_router,
+        sources_router,
     ):
         api.add_router("/", router)
 

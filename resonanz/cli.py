@@ -135,8 +135,15 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
     from resonanz.inbox.commands import register as register_inbox
     from resonanz.insights.commands import register as register_insights
     from resonanz.moderation.commands import register as register_moderation
+    from resonanz.moderation.role_commands import register as register_roles
 
-    for register in (register_classify, register_moderation, register_inbox, register_insights):
+    for register in (
+        register_classify,
+        register_moderation,
+        register_roles,
+        register_inbox,
+        register_insights,
+    ):
         register(sub)
 
 

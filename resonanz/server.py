@@ -17,6 +17,7 @@ from types import FrameType
 
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django_tasks_db.compat import TASKS_LOGGER
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
@@ -30,6 +31,9 @@ def prepare() -> None:
     existing one is fast from the first request."""
     from resonanz.core.tasks import refresh_planner_statistics
 
+    # call_command skips the system checks; run them so production refuses to start misconfigured
+    # (e.g. without RESONANZ_PUBLIC_URL) with the checks' own clear message instead of broken links.
+    call_command("check")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     refresh_planner_statistics()
@@ -51,7 +55,11 @@ def _spawn_web(host: str, port: int, workers: int) -> subprocess.Popen[bytes]:
 
 
 def serve(*, host: str, port: int, workers: int, with_worker: bool) -> int:
-    prepare()
+    try:
+        prepare()
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     web = _spawn_web(host, port, workers)
     embedded = with_worker and _uses_database_queue()
     helpers = {name: _spawn(name) for name in ("worker", "scheduler")} if embedded else {}
@@ -112,6 +120,9 @@ class _QuietDbWorker(DbWorkerCommand):
 
 
 def create_admin(*, username: str, email: str, password: str | None) -> int:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
     from resonanz.accounts.models import User
 
     if User.objects.filter(username__iexact=username).exists():
@@ -122,8 +133,11 @@ def create_admin(*, username: str, email: str, password: str | None) -> int:
             print("no password: set RESONANZ_ADMIN_PASSWORD or pass --password", file=sys.stderr)
             return 2
         password = getpass.getpass("Password: ")
-    if len(password) < 10:
-        print("the password needs at least 10 characters", file=sys.stderr)
+    try:
+        # The same validators as sign-up and password changes (length, common, numeric, like the name).
+        validate_password(password, User(username=username, email=email))
+    except ValidationError as exc:
+        print("the password was refused:", *exc.messages, sep="\n  ", file=sys.stderr)
         return 2
     User.objects.create_superuser(username=username, email=email, password=password)
     print(f"superuser {username!r} created; log in at /admin/")

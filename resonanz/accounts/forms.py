@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +21,33 @@ class SignUpForm(forms.Form):
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("User name or e-mail"), max_length=254)
+    error_messages = {
+        "invalid_login": _(
+            "The user name or the password is wrong. Please check both; the password is case-sensitive."
+        ),
+        "inactive": _("This account is deactivated."),
+    }
+
+
+class RevokingSetPasswordForm(SetPasswordForm):
+    """The new password from a reset link; every token and every other session of the account ends."""
+
+    def set_password_and_save(
+        self,
+        user: Any,
+        password_field_name: str = "new_password1",  # noqa: S107 (a form field's name, not a password)
+        commit: bool = True,
+    ) -> Any:
+        from resonanz.accounts.services import set_password
+
+        if not commit:  # no caller of ours saves later; refuse rather than skip the revocation
+            raise ValueError("RevokingSetPasswordForm saves the password itself")
+        set_password(user, password=self.cleaned_data[password_field_name])
+        return user
+
+
+class RevokingPasswordChangeForm(PasswordChangeForm, RevokingSetPasswordForm):
+    """The user changes their own password (old one required); the same revocation as a reset."""
 
 
 class TokenForm(forms.Form):

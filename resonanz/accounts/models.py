@@ -68,17 +68,23 @@ class Brand(TimeStampedModel):
 
 
 class Role(models.TextChoices):
-    """Roles per brand, ordered: each role may do what the roles before it may."""
+    """Roles per brand, ordered: each role may do what the roles before it may.
+
+    The reviewer is outside that order: a person from outside the team whom a brand designates to give
+    the second approval of the criticism guard. They rank as a member everywhere else (no agent or
+    moderator powers); only the approval pages and services ask for the reviewer role by name.
+    """
 
     MEMBER = "member", _("Member")
     AGENT = "agent", _("Agent")
     MODERATOR = "moderator", _("Moderator")
     MANAGER = "manager", _("Manager")
     ADMIN = "admin", _("Admin")
+    REVIEWER = "reviewer", _("External reviewer")
 
     @property
     def rank(self) -> int:
-        return ROLE_ORDER.index(self)
+        return ROLE_ORDER.index(Role.MEMBER if self == Role.REVIEWER else self)
 
 
 ROLE_ORDER = [Role.MEMBER, Role.AGENT, Role.MODERATOR, Role.MANAGER, Role.ADMIN]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from resonanz.accounts.models import ROLE_ORDER, Brand, Membership, Role, User
+from resonanz.accounts.models import Brand, Membership, Role, User
 from resonanz.core.errors import NotAllowed
 
 AnyUser = User | AnonymousUser
@@ -26,7 +26,7 @@ def role_of(user: AnyUser | None, brand: Brand) -> Role | None:
 
 def has_role(user: AnyUser | None, brand: Brand, minimum: Role) -> bool:
     role = role_of(user, brand)
-    return role is not None and ROLE_ORDER.index(role) >= ROLE_ORDER.index(minimum)
+    return role is not None and role.rank >= minimum.rank
 
 
 def check_role(user: AnyUser | None, brand: Brand, minimum: Role) -> None:

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import ApiToken, Brand, Membership, Role, User, handle_validator
-from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.core.errors import InvalidInput, NotFound
 
 TOKEN_PREFIX = "rz_"  # noqa: S105 (a public marker, not a secret)
@@ -57,12 +56,20 @@ def join_brand(user: User, *, brand: Brand) -> Membership:
 
 
 @transaction.atomic
-def set_role(user: User, *, brand: Brand, role: Role, by: AnyUser) -> Membership:
-    check_role(by, brand, Role.ADMIN)
-    membership, _created = Membership.objects.update_or_create(
-        brand=brand, user=user, defaults={"role": role}
-    )
-    return membership
+def set_password(user: User, *, password: str) -> int:
+    """Set a new password and revoke what was issued under the old one; returns the revoked tokens.
+
+    Every API token is deleted. Every session ends too: Django binds a session to a hash of the password,
+    so other browsers are logged out at their next request; a view that keeps the current browser signed
+    in calls ``update_session_auth_hash`` afterwards. A pending login lockout of the account ends.
+    """
+    from resonanz.accounts.lockout import forget_account
+
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoked, _details = ApiToken.objects.filter(user=user).delete()
+    forget_account(user)
+    return revoked
 
 
 def _hash_token(plain: str) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import path, reverse_lazy
 
 from resonanz.accounts import views
@@ -11,6 +12,13 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", views.account_settings, name="settings"),
+    path(
+        "settings/password/",
+        login_required(
+            views.RevokingPasswordChangeView.as_view(success_url=reverse_lazy("accounts:settings"))
+        ),
+        name="password_change",
+    ),
     path("settings/tokens/", views.create_token, name="create_token"),
     path("settings/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("settings/export/", views.export_data, name="export"),
@@ -33,7 +41,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.RevokingPasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

@@ -16,9 +16,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from resonanz.accounts import selectors, services
-from resonanz.accounts.forms import DeleteAccountForm, LoginForm, SignUpForm, TokenForm
+from resonanz.accounts import lockout, selectors, services
+from resonanz.accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    RevokingPasswordChangeForm,
+    RevokingSetPasswordForm,
+    SignUpForm,
+    TokenForm,
+)
 from resonanz.core.errors import DomainError, NotFound
+from resonanz.core.links import public_base_url
 from resonanz.core.ratelimit import check_rate, client_key
 from resonanz.core.web import error_response, form_errors
 
@@ -53,16 +61,35 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form, "brand_slug": brand_slug})
 
 
-def login(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        try:
-            check_rate("login", client_key(request))
-        except DomainError as exc:
-            return error_response(request, exc)
-    view = auth_views.LoginView.as_view(
-        template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-    )
-    return cast(HttpResponse, view(request))
+def locked_out_page(request: HttpRequest, locked: lockout.Lockout) -> HttpResponse:
+    """Not a dead end: when logging in works again, and the password reset that works right now."""
+    context = {"until": locked.until, "minutes": max(1, -(-locked.retry_after // 60)), "locked": locked}
+    response = render(request, "accounts/locked_out.html", context, status=429)
+    response["Retry-After"] = str(locked.retry_after)
+    return response
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    """Failed logins are counted by the authentication backend; this view shows the lockout page."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        locked = lockout.locked_out(request, str(request.POST.get("username", "")))
+        if locked is not None:
+            return locked_out_page(request, locked)
+        return cast(HttpResponse, super().post(request, *args, **kwargs))
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        locked = lockout.locked_out(self.request, str(form.data.get("username", "")))
+        if locked is not None:  # this attempt was the last one allowed
+            return locked_out_page(self.request, locked)
+        return cast(HttpResponse, super().form_invalid(form))
+
+
+login = ThrottledLoginView.as_view()
 
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):
@@ -72,6 +99,31 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
         except DomainError as exc:
             return error_response(request, exc)
         return super().post(request, *args, **kwargs)
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+        # The link in the mail points at RESONANZ_PUBLIC_URL, never at the Host header of the request.
+        return {"public_url": public_base_url()}
+
+
+class RevokingPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = RevokingSetPasswordForm
+
+
+class RevokingPasswordChangeView(auth_views.PasswordChangeView):
+    """Changing one's own password keeps this browser signed in (Django updates its session hash) and
+    ends every token and every other session."""
+
+    form_class = RevokingPasswordChangeForm
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form: RevokingPasswordChangeForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Your password was changed. Your API tokens were revoked and other devices were signed out."),
+        )
+        return cast(HttpResponse, response)
 
 
 @login_required

@@ -1,7 +1,9 @@
 """Running the detector for brands: baselines learned from the insights rollups, alerts opened.
 
 Reads the 15-minute window counts that the insights consumer maintains; raw posts are read only for
-the surge itself (driving topics and example posts).
+the surge itself (driving topics and example posts). Negative posts are counted by expected value (the
+sum of calibrated P(negative), ``WindowCount.negative_expected_milli``): a post the model is unsure
+about adds its probability instead of 0 or 1, so abstaining neither hides a crisis nor invents one.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from resonanz.accounts.models import Brand
@@ -27,6 +29,7 @@ HISTORY_WEEKS = 8
 RELEARN_AFTER = timedelta(hours=24)
 WINDOW = timedelta(minutes=detector.WINDOW_MINUTES)
 EXAMPLES = 5
+MILLI = 1000.0
 
 
 def settings_for(brand: Brand) -> AlertSettings:
@@ -40,7 +43,7 @@ def global_rate(now: datetime) -> float | None:
     brands = rows.values("brand").distinct().count()
     if not brands:
         return None
-    negative = rows.aggregate(n=Sum("negative"))["n"] or 0
+    negative = (rows.aggregate(n=Sum("negative_expected_milli"))["n"] or 0) / MILLI
     return negative / (brands * (now - since) / WINDOW)
 
 
@@ -54,9 +57,9 @@ def learn(brand: Brand, *, now: datetime | None = None) -> Baseline:
     first = counts.order_by("start").values_list("start", flat=True).first()
     zone = zoneinfo.ZoneInfo(brand.timezone)
     sums, windows = np.zeros((7, 24)), np.zeros((7, 24))
-    for start, negative in counts.values_list("start", "negative"):
+    for start, milli in counts.values_list("start", "negative_expected_milli"):
         local = start.astimezone(zone)
-        sums[local.weekday(), local.hour] += negative
+        sums[local.weekday(), local.hour] += milli / MILLI
     if first is not None:  # every window since the first one counts, including the silent ones
         moment = first
         while moment < end:
@@ -78,22 +81,25 @@ def _baseline(brand: Brand, now: datetime) -> detector.Baseline:
     return detector.Baseline(rates=tuple(tuple(r) for r in stored.rates), weeks=stored.weeks)
 
 
-def recent_windows(brand: Brand, now: datetime, n: int = 2) -> list[tuple[datetime, int]]:
-    """The last ``n`` complete windows, oldest first (silent windows count as zero)."""
+def recent_windows(brand: Brand, now: datetime, n: int = 2) -> list[tuple[datetime, float]]:
+    """Expected negative posts of the last ``n`` complete windows, oldest first (silent windows: zero)."""
     starts = [window_of(now) - WINDOW * k for k in range(n, 0, -1)]
-    found = dict(WindowCount.objects.filter(brand=brand, start__in=starts).values_list("start", "negative"))
-    return [(start, found.get(start, 0)) for start in starts]
+    rows = WindowCount.objects.filter(brand=brand, start__in=starts)
+    found = dict(rows.values_list("start", "negative_expected_milli"))
+    return [(start, found.get(start, 0) / MILLI) for start in starts]
 
 
 def surge_evidence(brand: Brand, start: datetime, end: datetime) -> tuple[list[dict], list[int]]:
     """Driving topics (negative topics of the surge vs the past four weeks) and example message ids."""
+    # Abstained posts that are more likely negative than not belong to the surge's evidence too.
+    likely = Q(labels__sentiment="uncertain", labels__sentiment_scores__negative__gte=0.5)
     negative = list(
         Message.objects.filter(
+            Q(labels__sentiment="negative") | likely,
             conversation__brand=brand,
             direction=Direction.IN,
             created_at__gte=start,
             created_at__lt=end,
-            labels__sentiment="negative",
         )
         .order_by("created_at")
         .values_list("id", "labels")[:500]

@@ -6,6 +6,10 @@ below the sensitivity's alpha — for one window (a big jump, with a stricter al
 windows together (both above expectation), or, for brands too small to show a surge in half an hour,
 for the last hour or two hours together (still above expectation in the last window) — and a minimum count and
 ratio are met, so that a brand with five posts a day does not alarm on two.
+
+Observed counts may be expected values (sums of calibrated P(negative)), so they need not be whole: the
+tail is the regularised incomplete gamma function, which equals the Poisson tail at whole numbers and
+interpolates smoothly between them.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import poisson
+from scipy.special import gammainc
 
 WINDOW_MINUTES = 15
 WINDOWS_PER_HOUR = 60 // WINDOW_MINUTES
@@ -73,17 +77,20 @@ def learn_baseline(
 @dataclass(frozen=True)
 class Detection:
     windows: int  # 1: a single extreme window; 2: the last two windows together
-    observed: int
+    observed: float  # expected number of negative posts (whole when the labels are hard)
     expected: float
     p_value: float
 
 
-def tail(observed: int, expected: float) -> float:
-    """P(X ≥ observed) for X ~ Poisson(expected)."""
-    return float(poisson.sf(observed - 1, max(expected, FLOOR_RATE)))
+def tail(observed: float, expected: float) -> float:
+    """P(X ≥ observed) for X ~ Poisson(expected); for whole ``observed`` exactly the Poisson tail
+    (P(X ≥ k) = P(k, mu), the regularised lower incomplete gamma function), between them interpolated."""
+    if observed <= 0:
+        return 1.0
+    return float(gammainc(observed, max(expected, FLOOR_RATE)))
 
 
-def level(observed: Sequence[int], expected: Sequence[float]) -> float:
+def level(observed: Sequence[float], expected: Sequence[float]) -> float:
     """How busy today is compared with the baseline, from the windows before the judged ones.
 
     Real days vary more than Poisson (news, weather, a campaign); without this, a busy but calm day of a
@@ -95,7 +102,7 @@ def level(observed: Sequence[int], expected: Sequence[float]) -> float:
 
 
 def evaluate(
-    observed: Sequence[int],
+    observed: Sequence[float],
     expected: Sequence[float],
     *,
     sensitivity: str = "medium",
@@ -110,7 +117,7 @@ def evaluate(
     alpha = ALPHA[sensitivity] if alpha is None else alpha
     if not observed:
         return None
-    observed, expected = [int(x) for x in observed], [float(mu) for mu in expected]
+    observed, expected = [float(x) for x in observed], [float(mu) for mu in expected]
     if len(observed) > JUDGED_WINDOWS:
         factor = level(observed[:-JUDGED_WINDOWS], expected[:-JUDGED_WINDOWS])
         observed = observed[-JUDGED_WINDOWS:]

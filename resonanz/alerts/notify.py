@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand, Membership, Role, User
 from resonanz.alerts.models import Alert
+from resonanz.core.links import absolute
 from resonanz.inbox.models import WebhookDelivery, WebhookEndpoint
 
 
@@ -55,6 +55,7 @@ def alert_data(alert: Alert) -> dict[str, Any]:
         "example_message_ids": alert.example_message_ids,
         "examples": examples(alert),
         "crisis": hasattr(alert, "crisis"),
+        "url": absolute(reverse("alerts:detail", args=[alert.brand.slug, alert.pk])),
     }
 
 
@@ -96,7 +97,7 @@ def mail_alert(alert_id: int, kind: str, recipient_ids: list[int] | None = None)
         "crisis": _("[%(brand)s] Crisis mode started — you are on the escalation list"),
         "resolved": _("[%(brand)s] Alert resolved, the post-mortem is ready"),
     }[kind] % {"brand": alert.brand.name}
-    url = settings.RESONANZ.get("BASE_URL", "") + reverse("alerts:detail", args=[alert.brand.slug, alert.pk])
+    url = absolute(reverse("alerts:detail", args=[alert.brand.slug, alert.pk]))
     context = {"alert": alert, "kind": kind, "url": url, "examples": examples(alert)}
     body = render_to_string("alerts/alert_mail.txt", context)
     send_mail(subject, body, None, [p.email for p in people])

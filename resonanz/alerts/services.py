@@ -48,7 +48,7 @@ def open_alert(
                 brand=brand,
                 window_start=window_start,
                 window_end=window_end,
-                observed=detection.observed,
+                observed=round(detection.observed),  # an expected value: shown as whole posts
                 expected=detection.expected,
                 p_value=detection.p_value,
                 driving_topics=topics,
@@ -57,7 +57,7 @@ def open_alert(
             _event(
                 alert,
                 AlertEvent.Kind.OPENED,
-                observed=detection.observed,
+                observed=round(detection.observed, 2),
                 expected=round(detection.expected, 2),
             )
             notify.emit_webhook(alert, "alert.opened")

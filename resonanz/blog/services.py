@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from resonanz.accounts.models import Brand, Role
 from resonanz.accounts.permissions import AnyUser, check_authenticated, check_role
 from resonanz.blog.models import Article
-from resonanz.community.models import Category, Post, Thread
+from resonanz.community.models import Category, Post, Thread, Visibility
 from resonanz.community.services import clean_body, clean_title, create_reply, render_body
 from resonanz.core.errors import InvalidInput, NotAllowed
 
@@ -82,6 +82,18 @@ def publish_article(article: Article, *, by: AnyUser) -> Article:
 @transaction.atomic
 def unpublish_article(article: Article, *, by: AnyUser) -> Article:
     check_role(by, article.brand, Role.AGENT)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    # Unpublishing takes the comments out of sight with the article, without a decision, a statement of
+    # reasons or a log entry: a side door around moderation. Comments are moderated one by one first.
+    comments = Post.objects.filter(thread__article=article, visibility=Visibility.VISIBLE)
+    if comments.exists():
+        raise NotAllowed(
+            _(
+                "This article has visible comments; unpublishing would hide them without a moderation "
+                "decision. The article stays published (you can still edit it); moderators decide about "
+                "the comments one by one."
+            )
+        )
     article.status = Article.Status.DRAFT
     article.save(update_fields=["status", "updated_at"])
     return article

@@ -21,12 +21,17 @@ SAMPLE_DIR = REPO_ROOT / "data" / "samples"
 
 
 def default_data_dir() -> Path:
-    """RESONANZ_TRAIN_DATA, else ``<repo>/../shared/data`` if present, else the shipped sample."""
+    """RESONANZ_TRAIN_DATA, else ``<repo>/../shared/data`` if present, else what ``resonanz data fetch``
+    downloaded (``<RESONANZ_DATA_DIR>/train-data``), else the shipped sample."""
+    from .datafetch import default_dir, has_fetched
+
     configured = os.environ.get("RESONANZ_TRAIN_DATA")
     if configured:
         return Path(configured)
     shared = REPO_ROOT.parent / "shared" / "data"
-    return shared if shared.is_dir() else SAMPLE_DIR
+    if shared.is_dir():
+        return shared
+    return default_dir() if has_fetched() else SAMPLE_DIR
 
 
 def _reporter() -> Callable[[str], None]:
@@ -183,11 +188,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from .datafetch import register as register_data
     from .ml.evaluate_file import TASK_NAMES
+
+    register_data(subparsers)
 
     train = subparsers.add_parser("train", help="train the classifiers (or adapt them to a brand)")
     train.add_argument(
-        "--data", help="dataset directory (default: RESONANZ_TRAIN_DATA, ../shared/data, sample)"
+        "--data",
+        help="dataset directory (default: RESONANZ_TRAIN_DATA, ../shared/data, fetched data, sample)",
     )
     train.add_argument("--out", help="artefact directory (default: the shipped artefact)")
     train.add_argument("--permissive-only", action="store_true", help="only permissively licensed data")

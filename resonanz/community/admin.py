@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -11,9 +13,19 @@ from resonanz.community.models import Category, Post, Thread
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    """Names and order are editable. An existing category keeps its brand and kind: turning a forum
+    category into a blog one (or moving it to another brand) would take its threads out of the forum
+    without a decision. Deleting a category with threads is refused by the database (PROTECT)."""
+
     list_display = ["name", "brand", "slug", "kind", "position"]
     list_filter = ["brand", "kind"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["brand", "kind"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        return {} if obj is not None else dict(self.prepopulated_fields)
 
 
 class ReadOnlyContentAdmin(admin.ModelAdmin):
@@ -30,7 +42,9 @@ class ThreadAdmin(ReadOnlyContentAdmin):
     list_filter = ["brand", "is_locked", "is_pinned", "visibility"]
     search_fields = ["title"]
     fields = ["title", "brand", "category", "author", "is_locked", "is_pinned", "visibility", "reply_count"]
-    readonly_fields = ["title", "brand", "category", "author", "visibility", "reply_count"]
+    # Locking and hiding are moderation decisions (rule, explanation, freeze, public log): made on the
+    # thread's moderation page, never here. Pinning changes no one's reach and stays editable.
+    readonly_fields = ["title", "brand", "category", "author", "is_locked", "visibility", "reply_count"]
 
 
 @admin.register(Post)

@@ -38,6 +38,9 @@ class Visibility(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     HIDDEN = "hidden", _("Hidden")
     REMOVED = "removed", _("Removed")
+    # Withdrawn by its author (own account deleted under a "remove" policy): their right, not a
+    # moderation decision, so no decision explains it; this state does.
+    DELETED = "deleted", _("Deleted by the author")
 
 
 class Thread(TimeStampedModel):

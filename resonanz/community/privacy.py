@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from resonanz.accounts.models import Brand, User
 from resonanz.community.models import Post, Reaction, Thread, Visibility
+from resonanz.community.services import sync_thread_visibility
 from resonanz.inbox.services.privacy import forget_member
 
 REMOVED_TEXT = "[gelöscht / deleted]"
@@ -66,7 +67,12 @@ def delete_account(user: User) -> None:
         removed_post_ids=list(removed.values_list("pk", flat=True)),
         text=REMOVED_TEXT,
     )
-    removed.update(body=REMOVED_TEXT, body_html=f"<p>{REMOVED_TEXT}</p>", visibility=Visibility.REMOVED)
+    # DELETED, not REMOVED: the author withdrew the text (their right), no moderator decided, and the
+    # state itself says so to anyone explaining why a post is not visible.
+    threads = set(removed.values_list("thread_id", flat=True))
+    removed.update(body=REMOVED_TEXT, body_html=f"<p>{REMOVED_TEXT}</p>", visibility=Visibility.DELETED)
+    for thread_id in threads:  # replies by others keep their thread reachable
+        sync_thread_visibility(thread_id)
     Post.objects.filter(author=user).update(author=None)
     Thread.objects.filter(author=user).update(author=None)
     Reaction.objects.filter(user=user).delete()  # counters stay: they are anonymous totals

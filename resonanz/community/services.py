@@ -118,6 +118,19 @@ def create_reply(thread: Thread, *, body: str, by: AnyUser) -> Post:
     return post
 
 
+def sync_thread_visibility(thread_id: int) -> None:
+    """A forum thread is reachable while any of its posts is visible: hiding the opening post leaves the
+    replies (and the statement-less criticism among them) readable under a placeholder. Only when no post
+    is left does the thread disappear, so the thread's state never hides a post no decision hid.
+    A blog discussion (no opening post) stays open: its article, not its comments, carries it."""
+    posts = Post.objects.filter(thread_id=thread_id)
+    opening = posts.filter(is_opening=True).values_list("visibility", flat=True).first()
+    if opening is None:
+        return
+    visible = opening == Visibility.VISIBLE or posts.filter(visibility=Visibility.VISIBLE).exists()
+    Thread.objects.filter(pk=thread_id).update(visibility=Visibility.VISIBLE if visible else opening)
+
+
 def edit_window() -> timedelta:
     return timedelta(minutes=product_setting("EDIT_WINDOW_MINUTES"))
 

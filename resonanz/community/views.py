@@ -64,7 +64,10 @@ def _thread_page(
     """One page of the thread's posts, oldest first; ``last`` for the page the reply form belongs to."""
     posts = Paginator(selectors.list_thread_posts(thread, viewer=request.user), POSTS_PER_PAGE)
     page = posts.get_page(posts.num_pages if last else request.GET.get("page"))
-    context = {"thread": thread, "posts": page.object_list, "page": page, "form": form}
+    shown = list(page.object_list)
+    # A moderation decision (or its author) took the opening post away; the replies stay readable.
+    opening_gone = page.number == 1 and not any(post.is_opening for post in shown)
+    context = {"thread": thread, "posts": shown, "page": page, "form": form, "opening_gone": opening_gone}
     return render(request, "community/thread.html", context)
 
 

@@ -13,11 +13,13 @@ def brand_context(request: HttpRequest) -> dict[str, object]:
     if brand is None:
         return {}
     role = role_of(request.user, brand)
-    rank = ROLE_ORDER.index(role) if role else -1
+    rank = role.rank if role else -1
     return {
         "brand": brand,
         "viewer_role": role,
         "is_team": rank >= ROLE_ORDER.index(Role.AGENT),
         "is_moderator": rank >= ROLE_ORDER.index(Role.MODERATOR),
         "is_manager": rank >= ROLE_ORDER.index(Role.MANAGER),
+        # The external reviewer sees the pending proposals of the criticism guard, nothing else of the team's.
+        "is_reviewer": role == Role.REVIEWER,
     }

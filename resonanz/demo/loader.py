@@ -33,6 +33,7 @@ from resonanz.inbox.demo import seed_demo as seed_inbox
 from resonanz.insights.demo import seed_demo as seed_insights
 from resonanz.moderation.demo import seed_demo as seed_moderation
 from resonanz.moderation.models import Report
+from resonanz.moderation.services.roles import OPERATOR, change_role
 
 log = logging.getLogger(__name__)
 REPORT_NOTES = ("Beleidigung, bitte prüfen.", "Das geht klar unter die Gürtellinie.", "Persönlicher Angriff.")
@@ -129,6 +130,7 @@ class _Loader:
         # One hash for all demo accounts: the password is public anyway, and hashing it ~40 times with
         # the production hasher would take most of the loading time.
         hashed = make_password(DEMO_PASSWORD)
+        grants: list[tuple[datetime, User, Brand, str]] = []
         for spec in USERS:
             user = User.objects.filter(username__iexact=spec.username).first()
             if user is None:
@@ -140,7 +142,19 @@ class _Loader:
                 )
             self.users[spec.username] = user
             for slug, role in spec.roles:
-                Membership.objects.get_or_create(brand=self.brands[slug], user=user, defaults={"role": role})
+                if role == Role.MEMBER:  # joining as a member is no role grant (as at sign-up)
+                    Membership.objects.get_or_create(
+                        brand=self.brands[slug], user=user, defaults={"role": role}
+                    )
+                elif not Membership.objects.filter(brand=self.brands[slug], user=user).exists():
+                    # Held since before the back-dated moderation history (60 days), so the demo's
+                    # approvers are established ones.
+                    since = min(user.date_joined, self.now - timedelta(days=90))
+                    grants.append((since, user, self.brands[slug], role))
+        # Team roles go through the moderation service, recorded and logged publicly like any grant, at the
+        # time the person joined (in time order, so the log's timestamps rise with its sequence).
+        for at, user, brand, role in sorted(grants, key=lambda grant: (grant[0], grant[1].pk)):
+            change_role(user, brand=brand, role=role, by=OPERATOR, at=at)
         names = {user.pk: name for name, user in self.users.items()}
         for brand_id, user_id, role in Membership.objects.filter(user__in=self.users.values()).values_list(
             "brand_id", "user_id", "role"

@@ -30,7 +30,7 @@ class DemoCategory:
 class DemoUser:
     username: str
     display_name: str
-    # brand slug -> role value ("member", "agent", "moderator", "manager", "admin")
+    # brand slug -> role value ("member", "agent", "moderator", "manager", "admin", "reviewer")
     roles: tuple[tuple[str, str], ...]
     superuser: bool = False
 
@@ -65,6 +65,9 @@ STAFF = (
     DemoUser("alex", "Alex K. (Elbtal Bahn)", ((ELBTAL, "agent"),)),
     DemoUser("mia", "Mia", ((ELBTAL, "member"), (EISCAFE, "member"))),
     DemoUser("gino", "Gino (Eiscafé Venezia)", ((EISCAFE, "manager"),)),
+    # The external reviewer both brands designated: the second pair of eyes from outside the team (the
+    # Eiscafé has a single moderator, its manager Gino).
+    DemoUser("ombudsfrau", "Ombudsfrau Ute (extern)", ((ELBTAL, "reviewer"), (EISCAFE, "reviewer"))),
 )
 
 _ELBTAL_MEMBERS = {
@@ -110,6 +113,7 @@ ROLE_ABILITIES = {
     "manager": "strategy, house rules, dashboards, crisis alerts",
     "moderator": "hide/remove posts citing house rules, decide reports and appeals",
     "agent": "inbox: read, classify, assign and answer; write blog articles",
+    "reviewer": "outside the team: approve or reject proposals to silence protected posts (four eyes)",
     "member": "read, write, react, report abuse, appeal",
 }
 

@@ -20,7 +20,7 @@ from resonanz.community.api import (
     Text,
     viewer_of,
 )
-from resonanz.inbox import selectors, services
+from resonanz.inbox import confirm, selectors, services
 from resonanz.inbox.models import Conversation, Message
 from resonanz.inbox.selectors import ConversationFilter
 
@@ -39,6 +39,10 @@ class ConversationOut(Schema):
     sentiment: str
     type: str
     criticism: bool
+    uncertain: bool = Field(..., description="the classifier abstained on sentiment, abuse or criticism")
+    confidence: dict[str, float] = Field(
+        ..., description="calibrated probability of each label given (empty for labels stored before)"
+    )
     needs_moderation: bool
     topics: list[str]
     customer: str
@@ -69,6 +73,15 @@ class ConversationOut(Schema):
     @staticmethod
     def resolve_criticism(obj: Conversation) -> bool:
         return obj.is_criticism
+
+    @staticmethod
+    def resolve_uncertain(obj: Conversation) -> bool:
+        return obj.is_uncertain
+
+    @staticmethod
+    def resolve_confidence(obj: Conversation) -> dict[str, float]:
+        found = (obj.labels or {}).get("confidence") or {}
+        return {str(k): float(v) for k, v in found.items() if isinstance(v, int | float)}
 
     @staticmethod
     def resolve_topics(obj: Conversation) -> list[str]:
@@ -132,9 +145,10 @@ class ConversationDetailOut(ConversationOut):
 
 class ConversationFilterIn(Schema):
     status: Literal["active", "all", "new", "open", "waiting", "answered", "closed"] = "active"
-    sentiment: Literal["", "positive", "negative", "neutral"] = ""
+    sentiment: Literal["", "positive", "negative", "neutral", "uncertain"] = ""
     criticism: bool | None = None
     moderation: bool | None = None
+    uncertain: bool | None = None
     type: Literal["", "question", "complaint", "praise", "suggestion", "other"] = ""
     topic: str = Field("", max_length=60, pattern=r"^[^\x00|]*$")
     channel: int | None = Field(None, ge=1, le=2**63 - 1)
@@ -271,3 +285,78 @@ def delete_webhook_endpoint(request: HttpRequest, brand_slug: BrandSlug, endpoin
     endpoint = selectors.get_webhook_endpoint(brand, endpoint_id, viewer=viewer_of(request))
     services.delete_webhook_endpoint(endpoint, by=viewer_of(request))
     return HttpStatus(204, None)
+
+
+# --- confirm-first queue (active learning) -------------------------------------------------------------
+class ConfirmItemOut(Schema):
+    message_id: int
+    conversation_id: int
+    text: str
+    created_at: datetime
+    predicted: str = Field(..., description="the model's sentiment (negative, neutral, positive, uncertain)")
+    scores: dict[str, float] = Field(..., description="calibrated sentiment probabilities")
+    margin: float = Field(..., description="top probability minus the runner-up; small = unsure")
+    uncertain: list[str] = Field(..., description="heads the model abstained on")
+
+
+class ConfirmIn(Schema):
+    task: Literal["sentiment", "abuse"] = "sentiment"
+    label: Literal["negative", "neutral", "positive", "abusive", "not_abusive"] = Field(
+        ..., description="sentiment: negative, neutral, positive; abuse: abusive, not_abusive"
+    )
+
+
+class ConfirmOut(Schema):
+    id: int
+    message_id: int
+    task: str
+    label: str
+    previous_label: str
+    agreed: bool = Field(..., description="the team gave the label the model had given")
+    model_version: str
+    created_at: datetime
+
+
+@router.get(f"{PREFIX}/confirm-queue", response={200: list[ConfirmItemOut], **NOT_FOUND, 403: ErrorOut})
+def confirm_queue(request: HttpRequest, brand_slug: BrandSlug, limit: int = Query(20, ge=1, le=100)) -> Any:
+    """Recent incoming posts the model is least sure about, abstained first, then by smallest margin."""
+    items = confirm.list_confirm_queue(get_brand(brand_slug), viewer=viewer_of(request), limit=limit)
+    return [
+        {
+            "message_id": item.message.pk,
+            "conversation_id": item.message.conversation_id,
+            "text": item.message.text,
+            "created_at": item.message.created_at,
+            "predicted": item.predicted,
+            "scores": item.scores,
+            "margin": round(item.margin, 4),
+            "uncertain": item.uncertain,
+        }
+        for item in items
+    ]
+
+
+@router.post(f"{PREFIX}/confirm-queue/{{message_id}}", response={201: ConfirmOut, **WRITE_ERRORS})
+def confirm_label(
+    request: HttpRequest, brand_slug: BrandSlug, message_id: ObjectId, payload: ConfirmIn
+) -> Any:
+    """Confirm or correct a post's sentiment (or, where the model was unsure, whether it is abusive);
+    stored as a label correction the brand's model trains on."""
+    brand = get_brand(brand_slug)
+    message = confirm.get_queue_message(brand, message_id, viewer=viewer_of(request))
+    found = confirm.confirm_label(
+        brand, message, by=viewer_of(request), label=payload.label, task=payload.task
+    )
+    return HttpStatus(
+        201,
+        {
+            "id": found.pk,
+            "message_id": message.pk,
+            "task": found.task,
+            "label": found.label,
+            "previous_label": found.previous_label,
+            "agreed": found.label == found.previous_label,
+            "model_version": found.model_version,
+            "created_at": found.created_at,
+        },
+    )

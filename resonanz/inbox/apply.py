@@ -37,6 +37,7 @@ CONVERSATION_FIELDS = [
     "sentiment",
     "post_type",
     "is_criticism",
+    "is_uncertain",
     "needs_moderation",
     "topics",
     "labels",
@@ -94,6 +95,7 @@ def apply_items(items: list[Claimed], item_labels: list[dict[str, Any]]) -> list
     # Sources often list newest first (Mastodon, X archives): thread and measure in time order.
     fresh.sort(key=lambda entry: entry[1].created_at)
     keys = _conversation_keys([(item.channel_id, post) for item, post, _ in fresh])
+    fresh, keys, orphans = _without_orphan_history(fresh, keys)
     first: dict[tuple[int, str], tuple[Claimed, IncomingPost]] = {}
     for (item, post, _labels), key in zip(fresh, keys, strict=True):
         first.setdefault((item.channel_id, key), (item, post))
@@ -108,7 +110,32 @@ def apply_items(items: list[Claimed], item_labels: list[dict[str, Any]]) -> list
     InboundItem.objects.filter(pk__in=[item.pk for item in items]).update(
         state=InboundItem.State.PROCESSED, processed_at=timezone.now(), attempts=F("attempts") + 1, error=""
     )
+    if orphans:
+        InboundItem.objects.filter(pk__in=orphans).update(
+            error="not shown: the brand's own post, no conversation with a customer message"
+        )
     return [message for _, message in added]
+
+
+def _without_orphan_history(
+    fresh: list[tuple[Claimed, IncomingPost, dict[str, Any]]], keys: list[str]
+) -> tuple[list[tuple[Claimed, IncomingPost, dict[str, Any]]], list[str], list[int]]:
+    """The brand's own archived posts (``extra["history"]``, e.g. from an X archive) only fill
+    conversations that have, or get in this batch, a customer message; they never open one alone.
+    Returns the kept posts and keys, and the items left out (processed with a note, so a re-import
+    does not bring them back)."""
+    history = [post.extra.get("history") == "1" for _, post, _ in fresh]
+    if not any(history):
+        return fresh, keys, []
+    places = [(item.channel_id, key) for (item, _, _), key in zip(fresh, keys, strict=True)]
+    usable = set(_load_conversations(set(places)))
+    usable.update(place for place, old in zip(places, history, strict=True) if not old)
+    keep = [not old or place in usable for place, old in zip(places, history, strict=True)]
+    return (
+        [entry for entry, ok in zip(fresh, keep, strict=True) if ok],
+        [key for key, ok in zip(keys, keep, strict=True) if ok],
+        [entry[0].pk for entry, ok in zip(fresh, keep, strict=True) if not ok],
+    )
 
 
 def _existing(items: list[Claimed]) -> set[tuple[int, str]]:
@@ -263,6 +290,7 @@ def _summarise(conversation: Conversation, post: IncomingPost, labels: dict[str,
     conversation.sentiment = str(labels.get("sentiment", ""))[:10]
     conversation.post_type = str(labels.get("type", ""))[:12]
     conversation.is_criticism = bool(labels.get("criticism"))
+    conversation.is_uncertain = labelling.is_uncertain(labels)
     topics = [str(t) for t in labels.get("topics", [])] + [str(a) for a in labels.get("aspects", [])]
     conversation.topics = (f"|{'|'.join(topics)}|" if topics else "")[:500]
     conversation.excerpt = post.text[:240]

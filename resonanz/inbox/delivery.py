@@ -11,7 +11,14 @@ from resonanz.accounts.permissions import AnyUser
 from resonanz.core.errors import NotFound
 from resonanz.inbox import webhooks
 from resonanz.inbox.backoff import MAX_ATTEMPTS, claim_attempt, next_attempt_at, schedule_retry
-from resonanz.inbox.models import Conversation, ConversationEvent, DeliveryStatus, OutgoingReply
+from resonanz.inbox.models import (
+    Conversation,
+    ConversationEvent,
+    DeliveryStatus,
+    Direction,
+    Message,
+    OutgoingReply,
+)
 from resonanz.inbox.permissions import check_agent
 from resonanz.sources.connectors import DeliveryError, ReplyTarget, connector_for
 from resonanz.sources.crypto import CredentialError
@@ -27,12 +34,7 @@ def deliver_reply(reply_id: int) -> OutgoingReply | None:
     reply = OutgoingReply.objects.select_related("message__conversation__channel").get(pk=reply_id)
     message = reply.message
     conversation = message.conversation
-    target = ReplyTarget(
-        in_reply_to=message.in_reply_to,
-        thread_key=conversation.thread_key,
-        author_handle=conversation.customer_handle,
-        subject=conversation.subject,
-    )
+    target = reply_target(message)
     try:
         if not conversation.channel.enabled:
             raise DeliveryError(f"the channel {conversation.channel.name} is switched off", permanent=True)
@@ -52,6 +54,30 @@ def deliver_reply(reply_id: int) -> OutgoingReply | None:
             reply.sent_at = timezone.now()
             reply.save()
     return reply
+
+
+def reply_target(message: Message) -> ReplyTarget:
+    """Whom and what the answer addresses: the author of the message answered (on Mastodon, the person
+    who wrote that status, not the conversation's first customer) and the thread's ids before it."""
+    conversation = message.conversation
+    earlier = list(
+        conversation.messages.exclude(external_id="")
+        .exclude(pk=message.pk)
+        .order_by("created_at", "pk")
+        .values_list("external_id", "author_handle", "direction")
+    )
+    answered = next((row for row in earlier if row[0] == message.in_reply_to), None)
+    author = answered[1] if answered is not None and answered[2] == Direction.IN and answered[1] else ""
+    ids = [row[0] or "" for row in earlier]
+    if message.in_reply_to in ids:
+        ids = ids[: ids.index(message.in_reply_to)]
+    return ReplyTarget(
+        in_reply_to=message.in_reply_to,
+        thread_key=conversation.thread_key,
+        author_handle=author or conversation.customer_handle,
+        subject=conversation.subject,
+        references=tuple(ids),
+    )
 
 
 def _failed(reply: OutgoingReply, error: str, *, permanent: bool, retry_after: int | None) -> None:

@@ -18,6 +18,7 @@ SENTIMENTS = [
     ("negative", _("negative")),
     ("neutral", _("neutral")),
     ("positive", _("positive")),
+    ("uncertain", _("uncertain")),
 ]
 TYPES = [
     ("", _("any")),
@@ -27,7 +28,12 @@ TYPES = [
     ("suggestion", _("suggestion")),
     ("other", _("other")),
 ]
-FLAGS = [("", _("any")), ("criticism", _("criticism")), ("abuse", _("abuse (moderation)"))]
+FLAGS = [
+    ("", _("any")),
+    ("criticism", _("criticism")),
+    ("abuse", _("abuse (moderation)")),
+    ("uncertain", _("uncertain (model unsure)")),
+]
 
 
 class FilterForm(forms.Form):
@@ -38,7 +44,7 @@ class FilterForm(forms.Form):
         choices=[("active", _("to do")), ("all", _("all")), *Status.choices],
     )
     sentiment = forms.ChoiceField(label=_("Sentiment"), required=False, choices=SENTIMENTS)
-    flag = forms.ChoiceField(label=_("Criticism/abuse"), required=False, choices=FLAGS)
+    flag = forms.ChoiceField(label=_("Criticism/abuse/unsure"), required=False, choices=FLAGS)
     type = forms.ChoiceField(label=_("Type"), required=False, choices=TYPES)
     topic = forms.CharField(label=_("Topic"), required=False, max_length=60)
     channel = forms.TypedChoiceField(label=_("Channel"), required=False, coerce=int, empty_value=None)
@@ -69,6 +75,7 @@ class FilterForm(forms.Form):
             sentiment=data.get("sentiment") or "",
             criticism=True if flag == "criticism" else None,
             moderation=True if flag == "abuse" else None,
+            uncertain=True if flag == "uncertain" else None,
             type=data.get("type") or "",
             topic=(data.get("topic") or "").strip(),
             channel=data.get("channel"),

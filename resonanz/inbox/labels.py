@@ -26,6 +26,11 @@ SUMMARY_KEYS = (
     "topics",
     "aspects",
     "relevant",
+    # the label contract (classify/ml/pipeline.py): what the model abstained on and how sure it is
+    "uncertain",
+    "confidence",
+    "abuse_confident",
+    "sentiment_scores",
 )
 
 
@@ -79,3 +84,25 @@ def summary(labels: dict[str, Any]) -> dict[str, Any]:
     if labels.get("model_version"):
         picked["model_version"] = labels["model_version"]
     return picked
+
+
+def uncertain_heads(labels: dict[str, Any]) -> list[str]:
+    """The heads the model abstained on; an abstained sentiment first, also when only `sentiment` says so."""
+    heads = [str(h) for h in labels.get("uncertain") or []]
+    if labels.get("sentiment") == "uncertain" and "sentiment" not in heads:
+        heads.insert(0, "sentiment")
+    return heads
+
+
+def is_uncertain(labels: dict[str, Any]) -> bool:
+    """The model abstained on a head (or on sentiment); labels without the contract's fields are not
+    marked uncertain here: they are shown without a confidence instead."""
+    return bool(labels.get("uncertain")) or labels.get("sentiment") == "uncertain"
+
+
+def confidence_of(labels: dict[str, Any], head: str) -> float | None:
+    """The calibrated probability of the label given for ``head``; None when the labels predate it."""
+    value = (labels.get("confidence") or {}).get(head)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)

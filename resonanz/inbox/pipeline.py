@@ -8,6 +8,7 @@ worker dies mid-batch. Several workers run in parallel: on PostgreSQL each claim
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ from resonanz.inbox.apply import Claimed, apply_items
 from resonanz.inbox.labels import classify_texts
 from resonanz.inbox.models import InboundItem, Message
 from resonanz.inbox.staging import stage_batch
+from resonanz.sources.connectors import FailedItem
+from resonanz.sources.dead_letters import record_failures
 from resonanz.sources.incoming import IncomingPost
-from resonanz.sources.models import Channel
+from resonanz.sources.models import Channel, DeadLetter
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 500
@@ -115,6 +118,15 @@ def _process_one(pk: int, labeller: Labeller) -> bool:
         InboundItem.objects.filter(pk=pk).update(
             attempts=F("attempts") + 1, error=str(exc)[:2000], state=state
         )
+        if state == InboundItem.State.REJECTED:
+            # Given up: visible (and retryable) on the channel page as a dead letter.
+            failed = FailedItem(
+                f"item {item.external_id}",
+                f"{type(exc).__name__}: {exc}",
+                json.dumps(item.payload, ensure_ascii=False).encode(),
+                item.external_id,
+            )
+            record_failures(item.channel, [failed], stage=DeadLetter.Stage.PROCESS)
         return False
 
 

@@ -37,6 +37,7 @@ class ConversationFilter:
     sentiment: str = ""
     criticism: bool | None = None
     moderation: bool | None = None  # abuse: routed to moderation
+    uncertain: bool | None = None  # the classifier abstained on a head ("unsicher")
     type: str = ""
     topic: str = ""
     channel: int | None = None
@@ -62,6 +63,8 @@ def _filters(brand: Brand, f: ConversationFilter, viewer: User) -> Q:
         query &= Q(is_criticism=f.criticism)
     if f.moderation is not None:
         query &= Q(needs_moderation=f.moderation)
+    if f.uncertain is not None:
+        query &= Q(is_uncertain=f.uncertain)
     if f.topic:
         query &= Q(topics__contains=f"|{f.topic}|")
     if f.assignee == "me":

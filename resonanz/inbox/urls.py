@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
+from resonanz.inbox.views import confirm, setup
 from resonanz.inbox.views import conversations as views
-from resonanz.inbox.views import setup
 
 app_name = "inbox"
 urlpatterns = [
@@ -18,11 +18,18 @@ urlpatterns = [
     path("c/<int:conversation_id>/explain/<int:message_id>/", views.explanation, name="explanation"),
     path("c/<int:conversation_id>/retry/<int:reply_id>/", views.retry_delivery, name="retry"),
     path("c/<int:conversation_id>/moderation/", views.moderation_checked, name="moderation_checked"),
+    path("confirm/", confirm.confirm_queue, name="confirm_queue"),
+    path("confirm/<int:message_id>/", confirm.confirm_answer, name="confirm_answer"),
     path("channels/", setup.channels, name="channels"),
     path("channels/new/", setup.channel_edit, name="channel_new"),
     path("channels/<int:channel_id>/", setup.channel_edit, name="channel_edit"),
     path("channels/<int:channel_id>/poll/", setup.channel_poll, name="channel_poll"),
     path("channels/<int:channel_id>/import/", setup.channel_import, name="channel_import"),
+    path(
+        "channels/<int:channel_id>/dead-letters/<int:letter_id>/",
+        setup.channel_dead_letter,
+        name="channel_dead_letter",
+    ),
     path("saved-replies/", setup.saved_replies, name="saved_replies"),
     path("saved-replies/<int:saved_id>/delete/", setup.saved_reply_delete, name="saved_reply_delete"),
     path("targets/", setup.targets, name="targets"),

@@ -7,15 +7,16 @@ inbound webhook channel does, and dedupe on ``X-Resonanz-Delivery`` (stable acro
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from resonanz.core import outbound
+from resonanz.core.links import absolute
 from resonanz.inbox.backoff import MAX_ATTEMPTS, claim_attempt, next_attempt_at, schedule_retry
 from resonanz.inbox.models import Conversation, DeliveryStatus, Message, WebhookDelivery, WebhookEndpoint
 from resonanz.sources.crypto import decrypt_credentials
@@ -34,6 +35,7 @@ EVENTS = (
     "reply.failed",
 )
 TIMEOUT_SECONDS = 10
+MAX_RESPONSE_BYTES = 64 * 1024  # receivers answer briefly; only the status code matters
 
 
 def conversation_data(conversation: Conversation) -> dict[str, Any]:
@@ -48,6 +50,7 @@ def conversation_data(conversation: Conversation) -> dict[str, Any]:
         "assignee": conversation.assignee_id,
         "needs_moderation": conversation.needs_moderation,
         "due_at": conversation.due_at.isoformat() if conversation.due_at else None,
+        "url": absolute(reverse("inbox:conversation", args=[conversation.brand.slug, conversation.pk])),
     }
 
 
@@ -119,15 +122,31 @@ def deliver_webhook(delivery_id: int) -> WebhookDelivery | None:
         "X-Resonanz-Delivery": str(delivery.event_id),
         "User-Agent": "Resonanz-Webhooks/1",
     }
-    request = urllib.request.Request(delivery.endpoint.url, data=body, headers=headers, method="POST")  # noqa: S310 (admin-set http(s) URL, validated on save)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            delivery.response_code = response.status
-        delivery.status, delivery.last_error, delivery.next_attempt_at = DeliveryStatus.SENT, "", None
-    except (urllib.error.URLError, OSError) as exc:
-        delivery.response_code = getattr(exc, "code", None)
-        delivery.last_error = str(exc)[:1000]
+        # Not following redirects: a receiver that moved must be updated by the admin, and a redirect
+        # would otherwise turn the signed POST into a request somewhere else.
+        response = outbound.request(
+            "POST",
+            delivery.endpoint.url,
+            headers=headers,
+            content=body,
+            timeout=TIMEOUT_SECONDS,
+            max_bytes=MAX_RESPONSE_BYTES,
+            follow_redirects=False,
+        )
+    except outbound.OutboundRefused as exc:  # the address will not become allowed by retrying
+        delivery.response_code, delivery.last_error = None, str(exc)[:1000]
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+    except outbound.OutboundError as exc:
+        delivery.response_code, delivery.last_error = None, str(exc)[:1000]
         _plan_retry(delivery)
+    else:
+        delivery.response_code = response.status
+        if 200 <= response.status < 300:
+            delivery.status, delivery.last_error, delivery.next_attempt_at = DeliveryStatus.SENT, "", None
+        else:
+            delivery.last_error = f"HTTP {response.status}: {response.body[:200].decode('utf-8', 'replace')}"
+            _plan_retry(delivery)
     delivery.save()
     if delivery.status == DeliveryStatus.QUEUED and delivery.next_attempt_at:
         from resonanz.inbox.tasks import deliver_webhook_task

@@ -15,6 +15,7 @@ from resonanz.accounts.selectors import get_brand
 from resonanz.community.api import NOT_FOUND, TEXT_PATTERN, BrandSlug, ErrorOut, ValidationErrorOut, viewer_of
 from resonanz.insights.charts import BUILDERS
 from resonanz.insights.evaluation import KpiFigure, evaluate_kpis, headline
+from resonanz.insights.model_health import get_model_health
 from resonanz.insights.permissions import check_reader
 from resonanz.insights.scope import Scope, last_days, scope_for
 from resonanz.moderation.periods import PERIOD_PATTERN
@@ -167,5 +168,52 @@ def series(request: HttpRequest, brand_slug: BrandSlug, chart: ChartName, filter
         "datasets": [
             {"key": d["key"], "label": d["label"], "data": d["data"], "drawn": not d["table_only"]}
             for d in built.datasets
+        ],
+    }
+
+
+class HealthWarningOut(Schema):
+    code: str = Field(..., description="neutral, uncertain, abuse or agreement")
+    message: str
+
+
+class HealthWeekOut(Schema):
+    start: str = Field(..., description="Monday of the week (brand's local time)")
+    posts: int
+    mix: dict[str, int] = Field(..., description="labelled incoming posts by sentiment, uncertain included")
+    abuse: int
+    uncertain: int = Field(..., description="posts with any head abstained (sentiment, abuse, criticism)")
+    judged: int = Field(..., description="corrections and confirmations made by the team this week")
+    agreed: int
+    agreement: float | None = Field(..., description="percent of checked labels the team left unchanged")
+    warnings: list[HealthWarningOut]
+
+
+class ModelHealthOut(Schema):
+    brand: str
+    weeks: list[HealthWeekOut]
+
+
+@router.get("/brands/{brand_slug}/insights/model-health", response={200: ModelHealthOut, **READ_ERRORS})
+def model_health(
+    request: HttpRequest, brand_slug: BrandSlug, weeks: Annotated[int, Query(ge=1, le=52)] = 12
+) -> Any:
+    """Agreement with the team's corrections and the label mix per week, with drift warnings (managers+)."""
+    health = get_model_health(get_brand(brand_slug), viewer=viewer_of(request), weeks=weeks)
+    return {
+        "brand": health.brand.slug,
+        "weeks": [
+            {
+                "start": week.start.isoformat(),
+                "posts": week.posts,
+                "mix": week.mix,
+                "abuse": week.abuse,
+                "uncertain": week.uncertain,
+                "judged": week.judged,
+                "agreed": week.agreed,
+                "agreement": week.agreement,
+                "warnings": [{"code": w.code, "message": str(w.message)} for w in week.warnings],
+            }
+            for week in health.weeks
         ],
     }

@@ -22,7 +22,13 @@ from resonanz.insights.kpis import CYCLE_DEFINITION, DEFINITIONS, rate
 from resonanz.insights.scope import Scope
 from resonanz.sources.models import Channel
 
-COLOURS = {"positive": "#1f7a3a", "neutral": "#8a94a6", "negative": "#b3261e", "unlabelled": "#d0d5dd"}
+COLOURS = {
+    "positive": "#1f7a3a",
+    "neutral": "#8a94a6",
+    "negative": "#b3261e",
+    "uncertain": "#8b74c2",
+    "unlabelled": "#d0d5dd",
+}
 PALETTE = ["#0b5fff", "#e07b00", "#1f7a3a", "#8e44ad", "#b3261e", "#12213f"]
 _BY_DAY = gettext_lazy(
     "Days are local days in the brand's time zone; periods over 92 days are shown per week."
@@ -108,6 +114,7 @@ def _sentiment_names() -> dict[str, str]:
         "positive": _("positive"),
         "neutral": _("neutral"),
         "negative": _("negative"),
+        "uncertain": _("uncertain"),
         "unlabelled": _("unlabelled"),
     }
 
@@ -122,12 +129,13 @@ def sentiment_chart(scope: Scope) -> Chart:
         "sentiment", _("Incoming posts by sentiment"), "bar", figures.day_labels(scope), stacked=True
     )
     data, names = figures.sentiment_series(scope), _sentiment_names()
-    for key in ("negative", "neutral", "positive", "unlabelled"):
-        if key in data or key != "unlabelled":
+    for key in ("negative", "neutral", "positive", "uncertain", "unlabelled"):
+        if key in data or key not in ("uncertain", "unlabelled"):  # shown when there are any
             chart.add(key, names[key], data.get(key, [0] * len(chart.labels)), COLOURS[key])
     chart.definition = _(
-        "Incoming customer posts of every channel, by the sentiment the classifier gave them, counted on "
-        "the day they were written. Answers of the team and bot messages are not included. %(days)s"
+        "Incoming customer posts of every channel, by the sentiment the classifier gave them (uncertain: "
+        "the model abstained), counted on the day they were written. Answers of the team and bot messages "
+        "are not included. %(days)s"
     ) % {"days": _BY_DAY}
     return chart
 

@@ -23,6 +23,8 @@ HEADLINE = (
     "criticism_answered",
     "turnaround",
     "positive_share",
+    "uncertain_posts",
+    "uncertain_share",
     "new_participants",
     "returning_share",
 )
@@ -90,6 +92,18 @@ class Calculator:
     def _share(self, part: str, whole: str) -> float | None:
         return rate(self.counts.get(part, 0), self.counts.get(whole, 0))
 
+    def _uncertain(self, metric: str) -> float | None:
+        """Counted per brand and channel, not per topic: a topic view has no figure (None, not 0)."""
+        if self.scope.topic:
+            return None
+        unsure = figures.uncertain_total(self.scope)
+        if metric == "uncertain_posts":
+            return float(unsure)
+        if self._sentiments is None:
+            self._sentiments = figures.sentiment_totals(self.scope)
+        labelled = sum(n for s, n in self._sentiments.items() if s != "unlabelled")
+        return rate(unsure, labelled)
+
     def value(self, metric: str) -> float | None:
         if metric == "response_rate":
             return self._share("cycle.answered", "cycle.all")
@@ -108,6 +122,8 @@ class Calculator:
                 self._sentiments = figures.sentiment_totals(self.scope)
             classified = sum(n for s, n in self._sentiments.items() if s in figures.SENTIMENTS)
             return rate(self._sentiments.get(metric.removesuffix("_share"), 0), classified)
+        if metric in ("uncertain_posts", "uncertain_share"):
+            return self._uncertain(metric)
         if self._people is None:
             self._people = figures.participants(self.scope)
         if not self._people["exact"]:

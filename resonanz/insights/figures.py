@@ -19,6 +19,7 @@ from resonanz.insights.scope import Scope
 from resonanz.insights.sketches import Count, Unit, count_union
 
 SENTIMENTS = ("positive", "neutral", "negative")
+SPLIT = (*SENTIMENTS, "uncertain", "unlabelled")  # every "in" key: uncertain = the model abstained
 
 
 def _rows(
@@ -66,16 +67,21 @@ def _topic_view(raw: dict[str, Any]) -> dict[str, Any]:
 
 def sentiment_series(scope: Scope) -> dict[str, list[int]]:
     if scope.topic:
-        metrics = [f"topic.{s}" for s in (*SENTIMENTS, "unlabelled")]
+        metrics = [f"topic.{s}" for s in SPLIT]
         return _topic_view(series(scope, metrics, key=scope.topic, by="metric"))
     return series(scope, ["in"])
 
 
 def sentiment_totals(scope: Scope) -> dict[str, int]:
     if scope.topic:
-        metrics = [f"topic.{s}" for s in (*SENTIMENTS, "unlabelled")]
+        metrics = [f"topic.{s}" for s in SPLIT]
         return _topic_view(totals(scope, metrics, key=scope.topic, by="metric"))
     return totals(scope, ["in"])
+
+
+def uncertain_total(scope: Scope) -> int:
+    """Incoming posts on which the classifier abstained on some head (metric ``uncertain``)."""
+    return totals(scope, ["uncertain"], by="metric").get("uncertain", 0)
 
 
 def criticism_abuse_series(scope: Scope) -> dict[str, list[int]]:
@@ -86,8 +92,8 @@ def criticism_abuse_series(scope: Scope) -> dict[str, list[int]]:
 
 def top_topics(scope: Scope, *, limit: int = 10) -> list[dict[str, Any]]:
     """The most discussed topics with their sentiment split, largest first."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*SENTIMENTS, "unlabelled"), 0))
-    metrics = [f"topic.{s}" for s in (*SENTIMENTS, "unlabelled")]
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SPLIT, 0))
+    metrics = [f"topic.{s}" for s in SPLIT]
     for grain, first, end in scope.units:
         rows = _rows(scope, metrics, key=None, grain=grain, first=first, end=end)
         for topic, metric, n in (

@@ -104,6 +104,24 @@ DEFINITIONS: dict[str, KpiDefinition] = {
             _("Negative incoming customer posts divided by all classified incoming customer posts."),
         ),
         KpiDefinition(
+            "uncertain_posts",
+            _("Posts the model was unsure about"),
+            "count",
+            False,
+            _(
+                "Incoming customer posts on which the classifier abstained on sentiment, abuse or criticism "
+                "(shown as “uncertain” in the inbox and protected from automatic hiding). Such posts count "
+                "in no sentiment share; the confirm queue asks the team about them first."
+            ),
+        ),
+        KpiDefinition(
+            "uncertain_share",
+            _("Share of posts the model was unsure about"),
+            "percent",
+            False,
+            _("Posts the model was unsure about divided by all labelled incoming customer posts."),
+        ),
+        KpiDefinition(
             "turnaround",
             _("Turnaround"),
             "percent",

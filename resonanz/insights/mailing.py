@@ -6,10 +6,12 @@ import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand, Membership, Role, User
+from resonanz.core.links import absolute
 from resonanz.insights.brand_settings import settings_for
 from resonanz.insights.models import ReportDelivery, ReportFrequency
 from resonanz.insights.pdf import render_pdf
@@ -41,6 +43,8 @@ def send_report(brand: Brand, label: str, recipients: list[str]) -> None:
         "brand": brand.name,
         "period": label,
     }
+    page = absolute(reverse("insights:report", args=[brand.slug])) + f"?period={label}"
+    text += "\n\n" + _("Online: %(url)s") % {"url": page}
     mail = EmailMultiAlternatives(subject, text, None, recipients)
     mail.attach_alternative(render_html(report), "text/html")
     mail.attach(f"{brand.slug}-{label.replace('..', '_')}.pdf", render_pdf(report), "application/pdf")

@@ -18,11 +18,14 @@ from resonanz.insights.reports import build_report
 from resonanz.moderation.periods import current_month
 
 
+def _period_label(request: HttpRequest, brand: Brand) -> str:
+    return (request.GET.get("period") or current_month(brand.timezone))[:30]
+
+
 def _report(request: HttpRequest) -> tuple[Brand, dict]:
     brand: Brand = request.brand  # type: ignore[attr-defined]
     check_reader(request.user, brand)
-    label = (request.GET.get("period") or current_month(brand.timezone))[:30]
-    return brand, build_report(brand, label)
+    return brand, build_report(brand, _period_label(request, brand))
 
 
 @brand_view
@@ -31,8 +34,11 @@ def report(request: HttpRequest) -> HttpResponse:
     try:
         _brand, data = _report(request)
     except InvalidInput as exc:
-        return render(request, "insights/report_page.html", {"error": exc.message}, status=422)
-    return render(request, "insights/report_page.html", {"report": data})
+        label = _period_label(request, request.brand)  # type: ignore[attr-defined]
+        return render(
+            request, "insights/report_page.html", {"error": exc.message, "period": label}, status=422
+        )
+    return render(request, "insights/report_page.html", {"report": data, "period": data["period"].label})
 
 
 @brand_view

@@ -56,6 +56,8 @@ MESSAGE_FIELDS = (
     # Only the label keys the rollups read, extracted by the database: real labels also carry scores
     # and explanations, and decoding those in Python would cost more than everything else here.
     "labels__sentiment",
+    "labels__sentiment_scores__negative",
+    "labels__uncertain",
     "labels__criticism",
     "labels__abuse",
     "labels__type",
@@ -86,6 +88,14 @@ ROLLUP_MODELS: tuple[type[Model], ...] = (
 def window_of(moment: datetime) -> datetime:
     moment = moment.astimezone(UTC)
     return moment.replace(minute=moment.minute // 15 * 15, second=0, microsecond=0)
+
+
+def expected_negative_milli(sentiment: str, p_negative: Any) -> int:
+    """P(negative) of one post in thousandths: the calibrated score when the labels carry it (also for an
+    "uncertain" post, which still counts by its probability), else 1 for a negative label, 0 otherwise."""
+    if isinstance(p_negative, int | float) and not isinstance(p_negative, bool):
+        return round(1000 * min(max(float(p_negative), 0.0), 1.0))
+    return 1000 if sentiment == "negative" else 0
 
 
 def participant_key(brand_id: int, row: dict[str, Any]) -> int | None:
@@ -134,7 +144,7 @@ class Delta:
     context: Context
     daily: Counter[upserts.DailyKey] = field(default_factory=Counter)
     windows: dict[tuple[int, datetime], list[int]] = field(
-        default_factory=lambda: defaultdict(lambda: [0, 0])
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0])
     )
     first_seen: dict[tuple[int, int, int], tuple[datetime, date]] = field(default_factory=dict)
     seen: dict[tuple[int, str, date, int], set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -156,6 +166,8 @@ class Delta:
         flags = [name for name in ("criticism", "abuse") if row[f"labels__{name}"]]
         for name in flags:
             self._count(brand, day, channel, name)
+        if row["labels__uncertain"] or sentiment == "uncertain":  # the model abstained on some head
+            self._count(brand, day, channel, "uncertain")
         if row["labels__type"]:
             self._count(brand, day, channel, "type", str(row["labels__type"])[:100])
         for topic in topics_of({"topics": row["labels__topics"], "aspects": row["labels__aspects"]}):
@@ -165,6 +177,7 @@ class Delta:
         window = self.windows[(brand, window_of(at))]
         window[0] += 1
         window[1] += sentiment == "negative"
+        window[2] += expected_negative_milli(sentiment, row["labels__sentiment_scores__negative"])
         self._participant(brand, day, row)
 
     def _participant(self, brand: int, day: date, row: dict[str, Any]) -> None:

@@ -84,12 +84,11 @@ def add_bins(counts: dict[BinKey, int]) -> None:
 
 
 def add_windows(counts: dict[tuple[int, datetime], list[int]]) -> None:
-    """``counts``: (brand, window start) → [total, negative] increments."""
+    """``counts``: (brand, window start) → [total, negative, expected negative in thousandths] increments."""
     table = _q(WindowCount._meta.db_table)
-    sql = _adding(
-        table, ["brand_id", "start", "total", "negative"], ["brand_id", "start"], ["total", "negative"]
-    )
-    _execute(sql, [(b, dt(s), t, n) for (b, s), (t, n) in sorted(counts.items())])
+    added = ["total", "negative", "negative_expected_milli"]
+    sql = _adding(table, ["brand_id", "start", *added], ["brand_id", "start"], added)
+    _execute(sql, [(b, dt(s), t, n, e) for (b, s), (t, n, e) in sorted(counts.items())])
 
 
 def set_participants(rows: Iterable[tuple[int, int, int, datetime, date]]) -> None:

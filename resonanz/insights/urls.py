@@ -13,6 +13,7 @@ urlpatterns = [
     path("strategy/<slug:kind>/<int:pk>/edit/", views.strategy_edit, name="strategy_edit"),
     path("strategy/<slug:kind>/<int:pk>/delete/", views.strategy_delete, name="strategy_delete"),
     path("settings/", views.insights_settings, name="settings"),
+    path("model-health/", views.model_health, name="model_health"),
     path("report/", report_views.report, name="report"),
     path("report.pdf", report_views.report_pdf, name="report_pdf"),
 ]

@@ -18,6 +18,7 @@ from resonanz.insights.charts import BUILDERS, all_charts
 from resonanz.insights.evaluation import evaluate_kpis, headline
 from resonanz.insights.figures import top_topics
 from resonanz.insights.forms import FilterForm, GoalForm, InsightsSettingsForm, KpiForm, TargetGroupForm
+from resonanz.insights.model_health import MIX, get_model_health
 from resonanz.insights.models import KPI, Goal, TargetGroup
 from resonanz.insights.permissions import can_manage, check_manager, check_reader
 from resonanz.insights.scope import Scope, last_days, scope_for
@@ -196,3 +197,13 @@ def insights_settings(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form_errors(form, exc)
     return render(request, "insights/settings.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@brand_view
+@login_required
+def model_health(request: HttpRequest) -> HttpResponse:
+    """Agreement of the model with the team's corrections and the label mix per week (managers+)."""
+    brand: Brand = request.brand  # type: ignore[attr-defined]
+    weeks = int(request.GET["weeks"]) if request.GET.get("weeks", "").isdigit() else 12
+    health = get_model_health(brand, viewer=request.user, weeks=weeks)
+    return render(request, "insights/model_health.html", {"health": health, "mix": MIX})

@@ -77,3 +77,6 @@ class SettingsAdmin(ReadOnlyAdmin):
 
 for model in (Restriction, Notice, FreezeOverride):
     admin.site.register(model, ReadOnlyAdmin)
+
+# Memberships: the admin's role changes go through the moderation service (recorded, logged publicly).
+from resonanz.moderation import role_admin  # noqa: E402, F401

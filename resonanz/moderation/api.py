@@ -10,11 +10,11 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from resonanz.accounts.models import Brand, Role
-from resonanz.accounts.permissions import check_role
+from resonanz.accounts.permissions import check_authenticated, check_role
 from resonanz.accounts.selectors import get_brand
 from resonanz.api import optional_auth
 from resonanz.community.api import NOT_FOUND, WRITE_ERRORS, BrandSlug, ObjectId, Pages, user_of, viewer_of
-from resonanz.community.selectors import get_post
+from resonanz.community.selectors import get_post, get_thread
 from resonanz.core.ratelimit import check_rate, client_key
 from resonanz.moderation import dsa_export, logtext, selectors, services, transparency
 from resonanz.moderation.api_schemas import (
@@ -29,10 +29,13 @@ from resonanz.moderation.api_schemas import (
     ReportIn,
     ReportOut,
     RulesOut,
+    ThreadActionIn,
+    ThreadDecisionsOut,
 )
 from resonanz.moderation.errors import RuleRequired
 from resonanz.moderation.models import Appeal, HouseRule, ModerationDecision, ModLogEntry
 from resonanz.moderation.periods import PERIOD_PATTERN, parse_period
+from resonanz.moderation.services.approvers import check_approving_role
 
 router = Router(tags=["moderation"])
 Puid = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]+$", max_length=100, description="The decision's puid")]
@@ -45,6 +48,13 @@ READ_ERRORS: dict[int | frozenset[int], Any] = {**NOT_FOUND, 403: Any}
 def _staff_brand(request: HttpRequest, brand_slug: str, role: Role = Role.MODERATOR) -> Brand:
     brand = get_brand(brand_slug)
     check_role(viewer_of(request), brand, role)
+    return brand
+
+
+def _approver_brand(request: HttpRequest, brand_slug: str) -> Brand:
+    """Moderators and the brand's external reviewer (who sees the pending proposals and nothing else)."""
+    brand = get_brand(brand_slug)
+    check_approving_role(check_authenticated(viewer_of(request)), brand)
     return brand
 
 
@@ -94,6 +104,7 @@ def queue(request: HttpRequest, brand_slug: BrandSlug) -> Any:
             "visibility": item.post.visibility, "state": selectors.state_token(item.post),
             "flagged_at": item.flagged_at, "labels": item.labels,
             "criticism": selectors.is_criticism(item.post), "reports": item.reports,
+            "protected": bool(item.protection), "protection": item.protection or "",
             "automated": item.automated is not None,
             "pending_decision": item.pending.puid if item.pending else None,
         }
@@ -113,10 +124,30 @@ def act(request: HttpRequest, brand_slug: BrandSlug, post_id: ObjectId, payload:
     return Status(201, decision_out(services.act_on_post(post, by=viewer_of(request), **data)))
 
 
+@router.post(
+    "/brands/{brand_slug}/moderation/threads/{thread_id}/actions",
+    response={201: ThreadDecisionsOut, **WRITE_ERRORS},
+)
+def act_on_thread(
+    request: HttpRequest, brand_slug: BrandSlug, thread_id: ObjectId, payload: ThreadActionIn
+) -> Any:
+    """Hide, remove, lock or unlock a thread; all or nothing. Hiding decides about every visible post."""
+    brand = _staff_brand(request, brand_slug)
+    thread = get_thread(brand, thread_id, viewer=viewer_of(request))
+    data = payload.dict()
+    data["rules"] = _current_rules(brand, data.pop("rules"))
+    result = services.act_on_thread(thread, by=viewer_of(request), **data)
+    thread.refresh_from_db(fields=["is_locked", "visibility"])
+    return Status(201, {
+        "thread_id": thread.pk, "state": services.thread_state_token(thread), "is_locked": thread.is_locked,
+        "visibility": thread.visibility, "decisions": [decision_out(d) for d in result.decisions],
+    })  # fmt: skip
+
+
 @router.get("/brands/{brand_slug}/moderation/approvals", response={200: list[DecisionOut], **READ_ERRORS})
 def approvals(request: HttpRequest, brand_slug: BrandSlug) -> Any:
-    """Proposals waiting for a second moderator."""
-    brand = _staff_brand(request, brand_slug)
+    """Proposals waiting for a second person (moderators and the external reviewer)."""
+    brand = _approver_brand(request, brand_slug)
     return [decision_out(d) for d in selectors.list_pending_approvals(brand)[:200]]
 
 
@@ -124,7 +155,7 @@ def approvals(request: HttpRequest, brand_slug: BrandSlug) -> Any:
     "/brands/{brand_slug}/moderation/decisions/{puid}/approve", response={200: DecisionOut, **WRITE_ERRORS}
 )
 def approve(request: HttpRequest, brand_slug: BrandSlug, puid: Puid) -> Any:
-    brand = _staff_brand(request, brand_slug)
+    brand = _approver_brand(request, brand_slug)
     decision = services.approve_decision(selectors.get_decision(brand, puid), by=viewer_of(request))
     return decision_out(decision)
 
@@ -133,7 +164,7 @@ def approve(request: HttpRequest, brand_slug: BrandSlug, puid: Puid) -> Any:
     "/brands/{brand_slug}/moderation/decisions/{puid}/reject", response={200: DecisionOut, **WRITE_ERRORS}
 )
 def reject(request: HttpRequest, brand_slug: BrandSlug, puid: Puid, payload: ReasonIn) -> Any:
-    brand = _staff_brand(request, brand_slug)
+    brand = _approver_brand(request, brand_slug)
     decision = selectors.get_decision(brand, puid)
     return decision_out(services.reject_decision(decision, by=viewer_of(request), reason=payload.reason))
 

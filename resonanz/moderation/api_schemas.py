@@ -11,6 +11,7 @@ from resonanz.community.api import Text
 
 Reason = Literal["abuse", "spam", "illegal", "privacy", "other"]
 ActionName = Literal["hide", "remove", "restrict", "spam", "restore", "dismiss"]
+ThreadActionName = Literal["hide", "remove", "lock", "unlock"]
 
 
 class ReportIn(Schema):
@@ -52,6 +53,23 @@ class ActionIn(Schema):
     facts: Annotated[Text, Field(max_length=3000)] = ""
 
 
+class ThreadActionIn(Schema):
+    action: ThreadActionName = Field(
+        description="hide/remove: one decision per visible post (protected posts wait for a second "
+        "moderator); lock/unlock: one decision about the thread"
+    )
+    rules: Annotated[list[Annotated[int, Field(ge=1, le=1000)]], Field(max_length=20)] = Field(
+        default_factory=list, description="Numbers of the cited house rules (current version); at least one"
+    )
+    explanation: Annotated[Text, Field(max_length=2000)] = ""
+    expected_state: Annotated[str, Field(max_length=80, pattern=r"^[\w.-]*$")] | None = Field(
+        None, description="The thread's ``state`` as last read; a mismatch answers 409"
+    )
+    category: Annotated[str, Field(max_length=80)] = ""
+    legal_ground: Annotated[Text, Field(max_length=500)] = ""
+    facts: Annotated[Text, Field(max_length=3000)] = ""
+
+
 class ReasonIn(Schema):
     reason: Annotated[Text, Field(max_length=2000)] = ""
 
@@ -69,6 +87,9 @@ class RuleOut(Schema):
     number: int
     title: str
     text: str
+    content_independent: bool = Field(
+        False, description="One moderator may act under this rule alone (spam, personal data, illegal)"
+    )
 
 
 class RulesOut(Schema):
@@ -87,6 +108,10 @@ class DecisionOut(Schema):
     status: str
     four_eyes: bool
     criticism: bool
+    protection: str = Field(
+        "", description="Why the criticism guard protected the post (empty: confident abuse)"
+    )
+    guard_note: str = Field("", description="content_independent_rule: silenced under such rules alone")
     rules: list[str]
     explanation: str
     created_at: datetime
@@ -107,6 +132,16 @@ class DecisionOut(Schema):
     automated_decision: str
 
 
+class ThreadDecisionsOut(Schema):
+    """The decisions of a thread action: effective ones took effect, pending ones wait for approval."""
+
+    thread_id: int
+    state: str
+    is_locked: bool
+    visibility: str
+    decisions: list[DecisionOut]
+
+
 class QueueItemOut(Schema):
     post_id: int
     thread_title: str
@@ -116,6 +151,8 @@ class QueueItemOut(Schema):
     flagged_at: datetime
     labels: dict[str, Any]
     criticism: bool
+    protected: bool = Field(description="Silencing this post needs a second person (fails closed)")
+    protection: str = Field("", description="Why it is protected, e.g. unclassified or not_confident_abuse")
     reports: list[ReportOut]
     automated: bool
     pending_decision: str | None

@@ -17,16 +17,10 @@ from resonanz.accounts.models import Brand
 from resonanz.community.models import Post, Thread, Visibility
 from resonanz.community.privacy import REMOVED_TEXT
 from resonanz.moderation.models import Action, ModerationDecision, ModLogEntry
+from resonanz.moderation.services.effects import VISIBILITY_AFTER  # the one table of what a decision does
 
 Status = ModerationDecision.Status
 State = ModLogEntry.ExcerptState
-# The visibility a post has after an effective decision (as ``services.effects.VISIBILITY_AFTER``).
-VISIBILITY_AFTER = {
-    Action.HIDE: Visibility.HIDDEN,
-    Action.REMOVE: Visibility.REMOVED,
-    Action.SPAM: Visibility.REMOVED,
-    Action.RESTORE: Visibility.VISIBLE,
-}
 
 
 @dataclass(frozen=True)
@@ -113,8 +107,9 @@ def replay_log(brand: Brand) -> tuple[Replay, list[Problem]]:
 
 
 def _self_deleted(post: Post) -> bool:
-    """Account deletion under a brand's "remove" policy marks the posts this way (community.privacy)."""
-    return post.visibility == Visibility.REMOVED and post.author_id is None and post.body == REMOVED_TEXT
+    """Account deletion under a brand's "remove" policy marks the author's posts DELETED (community.privacy):
+    the author's own act, which no log entry records."""
+    return post.visibility == Visibility.DELETED and post.author_id is None and post.body == REMOVED_TEXT
 
 
 def audit_state(brand: Brand) -> list[Problem]:
@@ -125,14 +120,15 @@ def audit_state(brand: Brand) -> list[Problem]:
         logged = {replay.post_visibility.get(post.pk), replay.thread_visibility.get(post.thread_id)}
         if post.visibility not in logged and not _self_deleted(post):
             problems.append(Problem(f"post {post.pk}", f"is {post.visibility} but no log entry explains it"))
+    # A thread follows its posts (community.services.sync_thread_visibility): it may be invisible only
+    # when none of its posts is visible, and then it takes its opening post's state. The posts themselves
+    # are audited above, so a thread is explained by them or by a thread-level entry.
     hidden_threads = Thread.objects.filter(brand=brand).exclude(visibility=Visibility.VISIBLE).order_by("pk")
-    opening = dict(Post.objects.filter(brand=brand, is_opening=True).values_list("thread_id", "pk"))
     for thread_id, visibility in hidden_threads.values_list("pk", "visibility"):
-        logged = {
-            replay.thread_visibility.get(thread_id),
-            replay.post_visibility.get(opening.get(thread_id, -1)),
-        }
-        if visibility not in logged:
+        posts = Post.objects.filter(thread_id=thread_id)
+        opening = posts.filter(is_opening=True).values_list("visibility", flat=True).first()
+        follows_posts = opening == visibility and not posts.filter(visibility=Visibility.VISIBLE).exists()
+        if not follows_posts and replay.thread_visibility.get(thread_id) != visibility:
             problems.append(Problem(f"thread {thread_id}", f"is {visibility} but no log entry explains it"))
     decisions = ModerationDecision.objects.filter(brand=brand).order_by("pk")
     for pk, puid, status in decisions.values_list("pk", "puid", "status").iterator():

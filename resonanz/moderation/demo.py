@@ -133,9 +133,11 @@ class Seeder:
         self.skipped += len(failed)
 
     # --- what a step does, through the services ----------------------------------------------------
-    def rules(self, rules: Rules, *, by: str, note: str) -> Callable[[], None]:
+    def rules(self, rules: Rules, *, by: str, note: str, independent: tuple[int, ...]) -> Callable[[], None]:
         def run() -> None:
-            services.publish_house_rules(self.brand, rules=rules, by=self.user(by), change_note=note)
+            services.publish_house_rules(
+                self.brand, rules=rules, by=self.user(by), change_note=note, content_independent=independent
+            )
 
         return run
 
@@ -322,17 +324,21 @@ def prices(s: Seeder) -> Plan:
 
 
 def elbtal(s: Seeder) -> None:
-    s.story(lambda: [(s.now - 60 * DAY, s.rules(ELBTAL_V1, by="maren", note="Erste Fassung."))])
+    # Content-independent (one moderator may act, the log marks it on critical posts): spam, others'
+    # personal data, illegal content.
+    s.story(lambda: [(s.now - 60 * DAY, s.rules(ELBTAL_V1, by="maren", note="Erste Fassung.",
+                                                 independent=(3, 4)))])  # fmt: skip
     s.story(lambda: [(s.now - 14 * DAY, s.rules(ELBTAL_V2, by="maren", note=(
         "§4 präzisiert: auch Beschreibungen, an denen Mitarbeitende erkennbar sind. "
-        "§6 neu: rechtswidrige Inhalte.")))])  # fmt: skip
+        "§6 neu: rechtswidrige Inhalte."), independent=(3, 4, 6)))])  # fmt: skip
     for build in (threat, insult, upheld, criticism_stays, guard_held, reversed_spam, restricted,
                   open_report, pending):  # fmt: skip
         s.story(partial(build, s))
 
 
 def eiscafe(s: Seeder) -> None:
-    s.story(lambda: [(s.now - 45 * DAY, s.rules(EISCAFE_V1, by="gino", note="Erste Fassung."))])
+    s.story(lambda: [(s.now - 45 * DAY, s.rules(EISCAFE_V1, by="gino", note="Erste Fassung.",
+                                                 independent=(3, 4)))])  # fmt: skip
     s.story(partial(prices, s))
 
 

@@ -59,3 +59,10 @@ class AuthorRestricted(NotAllowed):
     """A moderator restricted the author: no new posts or edits in the brand until the end date."""
 
     code = "author_restricted"
+
+
+class ApproverNotEligible(NotAllowed):
+    """The second pair of eyes must be an independent, established person: not appointed by the proposer,
+    holding an approving role for the brand's minimum time."""
+
+    code = "approver_not_eligible"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand
+from resonanz.core.links import absolute
 from resonanz.moderation import logtree
 from resonanz.moderation.chain import timestamp
 from resonanz.moderation.logtext import entry_summary, entry_title, outcome_name
@@ -34,17 +35,18 @@ def log_feed_xml(
     """``outcomes``: decision puid → appeal outcome, shown on the decision's entry."""
     ET.register_namespace("", ATOM)
     ET.register_namespace("log", LOG_NS)
-    page = request.build_absolute_uri(reverse("moderation_public:log", args=[brand.slug]))
+    # Absolute links come from RESONANZ_PUBLIC_URL, not the Host header a client or proxy sends.
+    page = absolute(reverse("moderation_public:log", args=[brand.slug]))
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "title", _("Moderation log of %(brand)s") % {"brand": brand.name})
     _sub(feed, "id", f"{page}#feed")
     _sub(feed, "updated", timestamp(entries[0].created_at if entries else timezone.now()))
     _sub(feed, "link", href=page, rel="alternate", type="text/html")
-    _sub(feed, "link", href=request.build_absolute_uri(), rel="self", type="application/atom+xml")
+    _sub(feed, "link", href=absolute(request.get_full_path()), rel="self", type="application/atom+xml")
     _sub(_sub(feed, "author"), "name", brand.name)
     latest = logtree.latest_checkpoint(brand)
     if latest is not None:
-        url = request.build_absolute_uri(reverse("moderation_public:log_checkpoint", args=[brand.slug]))
+        url = absolute(reverse("moderation_public:log_checkpoint", args=[brand.slug]))
         _sub(feed, "link", href=url, rel="related", type="text/plain", title="signed checkpoint")
         signed = ET.SubElement(
             feed, f"{{{LOG_NS}}}checkpoint", {"size": str(latest.tree_size), "root": latest.root_hash}

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 
+from resonanz.core.links import absolute, public_base_url
 from resonanz.moderation.models import HouseRule, ModerationDecision
 
-
-def public_base_url() -> str:
-    # RESONANZ["PUBLIC_URL"] is the address members reach the installation at (no trailing slash).
-    base: str = settings.RESONANZ.get("PUBLIC_URL") or "http://localhost:8000"
-    return base.rstrip("/")
-
-
-def absolute(path: str) -> str:
-    return public_base_url() + path
+__all__ = ["absolute", "appeal_path", "public_base_url", "rule_url", "statement_path"]
 
 
 def rule_url(rule: HouseRule) -> str:

@@ -13,12 +13,29 @@ ROLE_NAMES = {
     "moderator": gettext_lazy("a moderator"),
     "manager": gettext_lazy("a manager"),
     "admin": gettext_lazy("an admin"),
+    "reviewer": gettext_lazy("the external reviewer"),
+    "agent": gettext_lazy("an agent"),
+    "member": gettext_lazy("a member"),
+    "operator": gettext_lazy("the operator of the installation"),
     "automation": gettext_lazy("the automatic screening"),
+}
+# The role a person holds after a grant, as the log's headline says it ("… became moderator").
+ROLE_TITLES = {
+    "member": gettext_lazy("member"),
+    "agent": gettext_lazy("agent"),
+    "moderator": gettext_lazy("moderator"),
+    "manager": gettext_lazy("manager"),
+    "admin": gettext_lazy("admin"),
+    "reviewer": gettext_lazy("external reviewer"),
 }
 
 
 def role_name(role: str | None) -> str:
     return str(ROLE_NAMES.get(role or "", _("the team")))
+
+
+def role_title(role: str | None) -> str:
+    return str(ROLE_TITLES.get(role or "", role or ""))
 
 
 def action_name(action: str | None) -> str:
@@ -38,15 +55,23 @@ def outcome_name(outcome: str | None) -> str | None:
 def entry_title(entry: ModLogEntry) -> str:
     """A one-line headline per entry, e.g. "Hide · §2 (v1) · automated · four eyes"."""
     payload, kind = entry.payload, entry.kind
-    if kind in (ModLogEntry.Kind.DECISION, ModLogEntry.Kind.REJECTED):
+    if kind in (ModLogEntry.Kind.DECISION, ModLogEntry.Kind.REJECTED, ModLogEntry.Kind.PROPOSED):
         parts = [action_name(payload.get("action")), rules_cited(payload)]
         if kind == ModLogEntry.Kind.REJECTED:
             parts.insert(0, _("Proposal rejected"))
+        if kind == ModLogEntry.Kind.PROPOSED:
+            parts.insert(0, _("Proposal waiting for a second person"))
         if payload.get("automated_detection"):
             parts.append(_("detected automatically"))
         if payload.get("four_eyes"):
             parts.append(_("four eyes (criticism)"))
+        if payload.get("guard") == "content_independent_rule":
+            parts.append(_("content-independent rule, one moderator"))
         return " · ".join(p for p in parts if p)
+    if kind == ModLogEntry.Kind.ROLE:
+        if not payload.get("new_role"):
+            return _("A person is no longer %(role)s") % {"role": role_title(payload.get("old_role"))}
+        return _("A person became %(role)s") % {"role": role_title(payload.get("new_role"))}
     if kind == ModLogEntry.Kind.APPEAL:
         outcome = _("decision reversed") if payload.get("outcome") == "reversed" else _("decision upheld")
         return _("Appeal: %(outcome)s") % {"outcome": outcome}
@@ -67,6 +92,28 @@ def entry_summary(entry: ModLogEntry, *, appeal_outcome: str | None = None) -> s
         lines.append(_("Approved by %(who)s.") % {"who": role_name(payload["approved_by_role"])})
     if payload.get("rejected_by_role"):
         lines.append(_("Rejected by %(who)s.") % {"who": role_name(payload["rejected_by_role"])})
+    if entry.kind == ModLogEntry.Kind.ROLE and payload.get("old_role") and payload.get("new_role"):
+        lines.append(_("Role before: %(role)s.") % {"role": role_title(payload["old_role"])})
+    if entry.kind == ModLogEntry.Kind.PROPOSED:
+        if payload.get("approver_available"):
+            lines.append(
+                _("The post stays visible until a second moderator or the external reviewer decides.")
+            )
+        else:
+            lines.append(
+                _(
+                    "No eligible second person yet: the post stays visible and the proposal waits for the "
+                    "external reviewer or another established moderator."
+                )
+            )
+    if payload.get("guard") == "content_independent_rule":
+        lines.append(
+            _(
+                "The post looked like criticism or was not clearly classified; it was acted on alone under a "
+                "content-independent rule (spam, personal data of others, illegal content). Check that the "
+                "rule fits."
+            )
+        )
     if payload.get("reason"):
         lines.append(_("Reason: %(reason)s") % {"reason": payload["reason"]})
     if appeal_outcome:

@@ -33,13 +33,18 @@ def _manager_brand(request: HttpRequest) -> Brand:
 def rules_editor(request: HttpRequest) -> HttpResponse:
     brand = _manager_brand(request)
     current = selectors.get_current_rules(brand)
-    form = RulesForm(request.POST or None, initial={"rules": services.format_rules_text(current)})
+    initial = {
+        "rules": services.format_rules_text(current),
+        "content_independent": ", ".join(str(n) for n in services.content_independent_numbers(current)),
+    }
+    form = RulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             rules = services.parse_rules_text(form.cleaned_data["rules"])
             version = services.publish_house_rules(
-                brand, rules=rules, by=request.user, change_note=form.cleaned_data["change_note"]
-            )
+                brand, rules=rules, by=request.user, change_note=form.cleaned_data["change_note"],
+                content_independent=form.cleaned_data["content_independent"],
+            )  # fmt: skip
         except DomainError as exc:
             form_errors(form, exc)
         else:

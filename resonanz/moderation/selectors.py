@@ -11,7 +11,7 @@ from resonanz.accounts.models import Brand, User
 from resonanz.accounts.permissions import AnyUser
 from resonanz.community.models import Post
 from resonanz.core.errors import NotFound
-from resonanz.moderation import clock
+from resonanz.moderation import clock, protection
 from resonanz.moderation.models import (
     Appeal,
     HouseRule,
@@ -113,10 +113,16 @@ class QueueItem:
     reports: list[Report] = field(default_factory=list)
     automated: ModerationDecision | None = None
     pending: ModerationDecision | None = None
+    # Why the criticism guard protects the post (protection.REASONS), None: confident abuse.
+    protection: str | None = None
 
     @property
     def labels(self) -> dict[str, object]:
         return self.post.labels or {}
+
+    @property
+    def protection_text(self) -> str:
+        return protection.reason_text(self.protection)
 
 
 def list_queue(brand: Brand, *, limit: int = 100) -> list[QueueItem]:
@@ -139,7 +145,11 @@ def list_queue(brand: Brand, *, limit: int = 100) -> list[QueueItem]:
         post_id__in=list(items), status=Status.PENDING_APPROVAL
     ):
         items[decision.post_id].pending = decision  # type: ignore[index]
+    reported = set(
+        Report.objects.filter(post_id__in=list(items), criticism=True).values_list("post_id", flat=True)
+    )
     for item in items.values():
+        item.protection = protection.protection_reason(item.post, reported_criticism=item.post.pk in reported)
         times = [r.created_at for r in item.reports] + ([item.automated.created_at] if item.automated else [])
         item.flagged_at = min(times) if times else item.post.created_at
     return sorted(items.values(), key=lambda item: (item.flagged_at, item.post.pk))[:limit]

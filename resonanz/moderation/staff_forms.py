@@ -8,11 +8,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from resonanz.moderation.models import Action, Appeal, HouseRuleVersion, ModerationSettings, dsa
+from resonanz.moderation.models import POST_ACTIONS, Action, Appeal, HouseRuleVersion, ModerationSettings, dsa
+
+THREAD_FORM_ACTIONS = (Action.HIDE, Action.REMOVE, Action.LOCK, Action.UNLOCK)
 
 
 class ActionForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), choices=Action.choices, widget=forms.RadioSelect)
+    action = forms.ChoiceField(
+        label=_("Action"), widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Action.choices if value in POST_ACTIONS],
+    )  # fmt: skip
     rules = forms.TypedMultipleChoiceField(
         label=_("House rules"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Cite at least one rule."),
@@ -50,6 +55,38 @@ class ActionForm(forms.Form):
         field.choices = [(rule.pk, f"§{rule.number} {rule.title}") for rule in rules]
 
 
+class ThreadActionForm(forms.Form):
+    """Hide, remove, lock or unlock a whole thread: the same rules and explanation as for one post."""
+
+    action = forms.ChoiceField(
+        label=_("Action"), widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Action.choices if value in THREAD_FORM_ACTIONS],
+    )  # fmt: skip
+    rules = forms.TypedMultipleChoiceField(
+        label=_("House rules"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cite at least one rule."),
+    )  # fmt: skip
+    explanation = forms.CharField(
+        label=_("Explanation for the authors"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Every author whose post disappears gets it in their statement of reasons."),
+    )  # fmt: skip
+    facts = forms.CharField(
+        label=_("Facts relied on (optional)"), required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    legal_ground = forms.CharField(
+        label=_("Legal ground, if the content is illegal"), required=False, max_length=500,
+    )  # fmt: skip
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, version: HouseRuleVersion | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = version.rules.all() if version else []
+        field: forms.TypedMultipleChoiceField = self.fields["rules"]  # type: ignore[assignment]
+        field.choices = [(rule.pk, f"§{rule.number} {rule.title}") for rule in rules]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -74,6 +111,21 @@ class RulesForm(forms.Form):
         ),
     )  # fmt: skip
     change_note = forms.CharField(label=_("What changed (public)"), required=False, max_length=500)
+    content_independent = forms.CharField(
+        label=_("Content-independent rules (numbers)"), required=False, max_length=200,
+        help_text=_(
+            "E.g. 2, 3: rules against spam, someone else's personal data or illegal content, whose breach "
+            "does not depend on the opinion expressed. One moderator may act under them alone; the list is "
+            "public."
+        ),
+    )  # fmt: skip
+
+    def clean_content_independent(self) -> list[int]:
+        raw = self.cleaned_data.get("content_independent") or ""
+        parts = [part for part in raw.replace(";", ",").replace(" ", ",").split(",") if part]
+        if not all(part.lstrip("§").isdigit() for part in parts):
+            raise forms.ValidationError(_("Write the rule numbers separated by commas, e.g. 2, 3."))
+        return sorted({int(part.lstrip("§")) for part in parts})
 
 
 class FreezeForm(forms.Form):
@@ -84,7 +136,12 @@ class FreezeForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = ModerationSettings
-        fields = ["auto_hide_threshold", "auto_hide_rule_number", "appeal_window_days"]
+        fields = [
+            "auto_hide_threshold",
+            "auto_hide_rule_number",
+            "appeal_window_days",
+            "approver_min_role_days",
+        ]
 
 
 class PeriodForm(forms.Form):

@@ -14,6 +14,7 @@ from resonanz.moderation import log_views, public_views, report_views, staff_vie
 staff_patterns = [
     path("", staff_views.queue, name="queue"),
     path("posts/<int:post_id>/", staff_views.post, name="post"),
+    path("threads/<int:thread_id>/", staff_views.thread, name="thread"),
     path("decisions/<str:puid>/approve/", staff_views.approve, name="approve"),
     path("decisions/<str:puid>/reject/", staff_views.reject, name="reject"),
     path("approvals/", staff_views.approvals, name="approvals"),

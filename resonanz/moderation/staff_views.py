@@ -12,15 +12,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from resonanz.accounts.models import Brand, Role
-from resonanz.accounts.permissions import AnyUser, check_role
+from resonanz.accounts.permissions import AnyUser, check_authenticated, check_role, has_role
 from resonanz.community.models import Post
-from resonanz.community.selectors import get_post
+from resonanz.community.selectors import get_post, get_thread, list_thread_posts
 from resonanz.core.errors import DomainError
 from resonanz.core.web import brand_view, flash, form_errors
-from resonanz.moderation import selectors, services
+from resonanz.moderation import protection, selectors, services
 from resonanz.moderation.errors import StaleDecision
 from resonanz.moderation.models import ModerationDecision, Report
-from resonanz.moderation.staff_forms import ActionForm, AppealDecisionForm, ReasonForm
+from resonanz.moderation.protection import is_protected
+from resonanz.moderation.services.approvers import check_approving_role
+from resonanz.moderation.staff_forms import ActionForm, AppealDecisionForm, ReasonForm, ThreadActionForm
+
+# The thread page lists this many posts with their protection; the action covers all of them anyway.
+THREAD_POSTS_SHOWN = 200
 
 
 def _moderator_brand(request: HttpRequest) -> Brand:
@@ -54,10 +59,13 @@ def _flagged_elsewhere(brand: Brand, viewer: AnyUser) -> list[Any]:
 
 
 def _post_context(brand: Brand, post: Post) -> dict[str, Any]:
+    reason = protection.protection_reason(post)
     return {
         "post": post,
         "labels": post.labels or {},
         "criticism": selectors.is_criticism(post),
+        "protected": reason is not None,
+        "protection_text": protection.reason_text(reason),
         "reports": Report.objects.filter(post=post)
         .select_related("rule", "rule__version")
         .order_by("-created_at"),
@@ -94,7 +102,13 @@ def post(request: HttpRequest, post_id: int) -> HttpResponse:
         decision = _act(request, target, form)
         if decision is not None:
             if decision.status == ModerationDecision.Status.PENDING_APPROVAL:
-                flash(request, _("This post is criticism: your proposal now needs a second moderator."))
+                flash(
+                    request,
+                    _(
+                        "This post is protected: your proposal is published in the log and now needs a "
+                        "second moderator or the external reviewer."
+                    ),
+                )
             else:
                 flash(request, _("Done: %(action)s.") % {"action": decision.get_action_display()})
             return redirect("moderation_staff:queue", brand.slug)
@@ -102,8 +116,44 @@ def post(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(request, "moderation/staff/post.html", context, status=422 if form.errors else 200)
 
 
-def _second_opinion(request: HttpRequest, puid: str, *, approve: bool) -> HttpResponse:
+@brand_view
+@login_required
+def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """A whole thread: hide or remove every visible post (one decision each), lock or unlock it."""
     brand = _moderator_brand(request)
+    target = get_thread(brand, thread_id, viewer=request.user)
+    version = selectors.get_current_rules(brand)
+    initial = {"expected_state": services.thread_state_token(target)}
+    form = ThreadActionForm(request.POST or None, version=version, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.act_on_thread(target, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            flash(
+                request,
+                _("Done: %(effective)s decision(s) effective, %(pending)s waiting for a second moderator.")
+                % {"effective": len(result.effective), "pending": len(result.pending)},
+            )
+            return redirect("moderation_staff:thread", brand.slug, target.pk)
+    posts = list_thread_posts(target, viewer=request.user)
+    context = {
+        "thread": target, "form": form, "settings": services.settings_for(brand),
+        "posts": [(post, is_protected(post)) for post in posts[:THREAD_POSTS_SHOWN]],
+    }  # fmt: skip
+    return render(request, "moderation/staff/thread.html", context, status=422 if form.errors else 200)
+
+
+def _approver_brand(request: HttpRequest) -> Brand:
+    """Moderators and the brand's external reviewer, who sees the pending proposals and nothing else."""
+    brand: Brand = request.brand  # type: ignore[attr-defined]
+    check_approving_role(check_authenticated(request.user), brand)
+    return brand
+
+
+def _second_opinion(request: HttpRequest, puid: str, *, approve: bool) -> HttpResponse:
+    brand = _approver_brand(request)
     decision = selectors.get_decision(brand, puid)
     try:
         if approve:
@@ -116,7 +166,7 @@ def _second_opinion(request: HttpRequest, puid: str, *, approve: bool) -> HttpRe
             flash(request, _("Rejected; the post stays visible."))
     except DomainError as exc:
         messages.error(request, exc.message)
-    if decision.post_id is None:
+    if decision.post_id is None or not has_role(request.user, brand, Role.MODERATOR):
         return redirect("moderation_staff:approvals", brand.slug)
     return redirect("moderation_staff:post", brand.slug, decision.post_id)
 
@@ -138,9 +188,14 @@ def reject(request: HttpRequest, puid: str) -> HttpResponse:
 @brand_view
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    brand = _moderator_brand(request)
+    brand = _approver_brand(request)
     pending = selectors.list_pending_approvals(brand).prefetch_related("rules__version")
-    return render(request, "moderation/staff/approvals.html", {"pending": pending})
+    context = {
+        "pending": pending,
+        "reason_form": ReasonForm(),
+        "can_moderate": has_role(request.user, brand, Role.MODERATOR),
+    }
+    return render(request, "moderation/staff/approvals.html", context)
 
 
 @brand_view

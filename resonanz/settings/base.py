@@ -128,6 +128,13 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- auth -----------------------------------------------------------------------------------
+# Argon2 first: new passwords get it, older hashes (PBKDF2, …) are upgraded at the next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -182,6 +189,19 @@ CONTENT_SECURITY_POLICY = {
 
 # --- product settings -----------------------------------------------------------------------
 RESONANZ: dict[str, Any] = {
+    # The address people reach this installation at (https://forum.example.org, no trailing slash): every
+    # absolute link in mails, statements of reasons, feeds and webhooks is built from it.
+    "PUBLIC_URL": env.text("RESONANZ_PUBLIC_URL").strip().rstrip("/"),
+    # Production settings turn this on: the system check then refuses to start without PUBLIC_URL.
+    "REQUIRE_PUBLIC_URL": False,
+    # Where rate-limit counters and replay markers live: "auto" = Redis if it is the cache, else the
+    # database (core/counters.py); never the file cache.
+    "LIMIT_STORE": "auto",
+    # Proxies allowed to name the client in X-Forwarded-For: a count, or networks (core/clientip.py).
+    "TRUSTED_PROXIES": env.text("RESONANZ_TRUSTED_PROXIES"),
+    # Outbound HTTP (feeds, webhooks) refuses private, loopback and link-local addresses unless allowed.
+    "OUTBOUND_ALLOW_PRIVATE": env.flag("RESONANZ_OUTBOUND_ALLOW_PRIVATE"),
+    "OUTBOUND_ALLOWED_NETWORKS": env.listing("RESONANZ_OUTBOUND_ALLOWED_NETWORKS", []),
     # Authors may edit their own post for this many minutes after writing it.
     "EDIT_WINDOW_MINUTES": env.integer("RESONANZ_EDIT_WINDOW_MINUTES", 30),
     "MAX_POST_CHARS": env.integer("RESONANZ_MAX_POST_CHARS", 20_000),
@@ -189,7 +209,11 @@ RESONANZ: dict[str, Any] = {
     # (requests, seconds) per client for public writes.
     "RATE_LIMITS": {
         "signup": (env.integer("RESONANZ_RATE_SIGNUP", 5), 3600),
-        "login": (env.integer("RESONANZ_RATE_LOGIN", 10), 300),
+        # Failed logins only (successful ones are not counted): per account, and per address (higher,
+        # so that one office behind one address is not locked out by a colleague's typos).
+        "login_account": (env.integer("RESONANZ_LOGIN_FAILURES_ACCOUNT", 5), 900),
+        "login_ip": (env.integer("RESONANZ_LOGIN_FAILURES_IP", 50), 900),
+        "webhook": (env.integer("RESONANZ_RATE_WEBHOOK", 600), 60),
         "post": (env.integer("RESONANZ_RATE_POST", 20), 600),
         "report": (env.integer("RESONANZ_RATE_REPORT", 20), 3600),
         "password_reset": (5, 3600),
@@ -212,5 +236,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # httpx logs every request at INFO; feeds are polled every minute, so only problems are worth a line
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

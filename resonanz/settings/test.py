@@ -22,5 +22,10 @@ RESONANZ["API_RATE"] = "10000/m"
 RESONANZ["API_ANON_RATE"] = "10000/m"
 WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps; no collectstatic in tests
 WHITENOISE_AUTOREFRESH = True
+# Limit counters in the in-process cache (atomic in the one test process), so the query budgets of page
+# and API tests measure the page; the tests of the database store select it themselves.
+RESONANZ["LIMIT_STORE"] = "cache"
+# Tests run their fake feed and webhook servers on loopback; the outbound guard's own tests turn this off.
+RESONANZ["OUTBOUND_ALLOWED_NETWORKS"] = ["127.0.0.0/8", "::1/128"]
 # A fixed key signs the moderation log's checkpoints in tests, so no key file is written to the data dir.
 os.environ.setdefault("RESONANZ_LOG_SIGNING_KEY", "dGVzdC1vbmx5LWtleS1mb3ItcmVzb25hbnotdGVzdHM=")

@@ -16,7 +16,7 @@ from resonanz.core.errors import InvalidInput
 from resonanz.sources import services
 from resonanz.sources.connectors import CONNECTORS
 from resonanz.sources.crypto import CredentialError, decrypt_credentials
-from resonanz.sources.models import Channel, ChannelKind
+from resonanz.sources.models import Channel, ChannelKind, DeadLetter
 from resonanz.sources.polling import poll_channel
 from resonanz.sources.validation import check_complete, clean_config, clean_secrets
 
@@ -134,3 +134,19 @@ class ChannelAdmin(admin.ModelAdmin):
                 continue
             outcome = poll_channel(channel)
             self.message_user(request, str(outcome), level=messages.ERROR if outcome.error else messages.INFO)
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(admin.ModelAdmin):
+    """Read-only for operators; admins of a brand retry and discard on the channel page or the API."""
+
+    list_display = ["channel", "where", "stage", "status", "attempts", "last_seen_at"]
+    list_filter = ["status", "stage", "channel__kind"]
+    search_fields = ["external_id", "where", "error"]
+    list_select_related = ["channel"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: DeadLetter | None = None) -> bool:
+        return False

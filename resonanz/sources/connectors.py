@@ -8,19 +8,46 @@ from typing import Any
 
 from django.utils.module_loading import import_string
 
-from resonanz.sources.incoming import IncomingPost
+from resonanz.sources.incoming import IncomingError, IncomingPost
 from resonanz.sources.models import Channel, ChannelKind
+
+
+@dataclass(frozen=True)
+class FailedItem:
+    """One item the connector could not turn into a post: it becomes a dead letter, the cursor moves on."""
+
+    where: str
+    error: str
+    raw: bytes
+    external_id: str = ""
 
 
 @dataclass
 class PollResult:
-    """What one poll of a channel brought: posts, rejected items with reasons, and the cursor to keep."""
+    """What one poll of a channel brought: posts, items that failed (dead letters), the cursor to keep."""
 
     posts: list[IncomingPost] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[FailedItem] = field(default_factory=list)
+    # Problems of the source as a whole that did not stop the poll (a feed that is not well-formed).
+    warnings: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
     # Seconds the remote asked us to wait (rate limit); the poller schedules the next run after it.
     retry_after: int | None = None
+
+    def read(
+        self, raw: bytes, *, where: str, external_id: str = "", parse: Callable[[], IncomingPost]
+    ) -> None:
+        """Parse one item; any failure (a bad payload, a bug in a parser) is kept as a dead letter
+        instead of aborting the poll, so one poison message can never block the channel."""
+        try:
+            self.posts.append(parse())
+        except Exception as exc:  # any parser failure must not stop the other items
+            error = exc.reason if isinstance(exc, IncomingError) else f"{type(exc).__name__}: {exc}"
+            self.failed.append(FailedItem(where, error, raw, external_id))
+
+    @property
+    def rejected(self) -> list[tuple[str, str]]:
+        return [(item.where, item.error) for item in self.failed]
 
 
 @dataclass(frozen=True)
@@ -29,8 +56,10 @@ class ReplyTarget:
 
     in_reply_to: str
     thread_key: str
-    author_handle: str
+    author_handle: str  # the author of the post answered (whom the answer addresses)
     subject: str = ""
+    # The thread's earlier ids, oldest first (e-mail References); the connector keeps what it can use.
+    references: tuple[str, ...] = ()
 
 
 class DeliveryError(Exception):
@@ -43,6 +72,8 @@ class DeliveryError(Exception):
 
 
 PollFn = Callable[[Channel, dict[str, str]], PollResult]
+# Parses one stored raw item again (a dead letter's retry): (channel, raw bytes) → post.
+ReparseFn = Callable[[Channel, bytes], IncomingPost]
 ReplyFn = Callable[[Channel, dict[str, str], ReplyTarget, str], str]
 
 
@@ -53,6 +84,8 @@ class Connector:
     secret_fields: tuple[str, ...] = ()
     poll_path: str = ""
     reply_path: str = ""
+    # Parses one dead letter's raw payload again (its retry); empty: the kind keeps no dead letters.
+    reparse_path: str = ""
     # Seconds between polls: frequent for conversations, gentle for feeds (conditional GET or not).
     poll_seconds: int = 60
 
@@ -68,6 +101,10 @@ class Connector:
         fn: PollFn = import_string(self.poll_path)
         return fn
 
+    def reparse(self) -> ReparseFn:
+        fn: ReparseFn = import_string(self.reparse_path)
+        return fn
+
     def reply(self) -> ReplyFn:
         fn: ReplyFn = import_string(self.reply_path)
         return fn
@@ -79,13 +116,18 @@ CONNECTORS: dict[str, Connector] = {
         ChannelKind.COMMUNITY, reply_path="resonanz.sources.community.write_reply"
     ),
     ChannelKind.RSS: Connector(
-        ChannelKind.RSS, ("url",), poll_path="resonanz.sources.rss.client.poll", poll_seconds=15 * 60
+        ChannelKind.RSS,
+        ("url",),
+        poll_path="resonanz.sources.rss.client.poll",
+        reparse_path="resonanz.sources.rss.parse.reparse",
+        poll_seconds=15 * 60,
     ),
     ChannelKind.MASTODON: Connector(
         ChannelKind.MASTODON,
         ("instance_url", "account", "hashtag", "mentions"),
         ("access_token",),
         poll_path="resonanz.sources.mastodon.client.poll",
+        reparse_path="resonanz.sources.mastodon.parse.reparse",
         reply_path="resonanz.sources.mastodon.client.send_reply",
     ),
     ChannelKind.BLUESKY: Connector(
@@ -93,6 +135,7 @@ CONNECTORS: dict[str, Connector] = {
         ("service_url", "handle", "search", "mentions"),
         ("app_password",),
         poll_path="resonanz.sources.bluesky.client.poll",
+        reparse_path="resonanz.sources.bluesky.parse.reparse",
         reply_path="resonanz.sources.bluesky.client.send_reply",
     ),
     ChannelKind.EMAIL: Connector(
@@ -111,6 +154,7 @@ CONNECTORS: dict[str, Connector] = {
         ),
         ("imap_password", "smtp_password"),
         poll_path="resonanz.sources.email.client.poll",
+        reparse_path="resonanz.sources.email.parse.reparse",
         reply_path="resonanz.sources.email.client.send_reply",
         poll_seconds=120,
     ),

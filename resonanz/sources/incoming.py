@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -61,6 +62,13 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text or "")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return text.strip()
+
+
+def synthetic_id(prefix: str, *parts: str) -> str:
+    """An id for items without one (a mail without Message-ID, a feed item without guid or link): the
+    same content always gives the same id, so polling or importing it again dedupes."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"{prefix}:{digest}"
 
 
 def aware(moment: datetime | None) -> datetime:

@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resonanz.accounts.models import Brand
@@ -56,3 +57,49 @@ class Channel(TimeStampedModel):
     @property
     def has_credentials(self) -> bool:
         return bool(self.credentials)
+
+
+class DeadLetter(models.Model):
+    """An item a channel could not read or process (a poison message), kept aside so the channel's
+    cursor moves on; admins see it with its raw payload and retry or discard it.
+
+    One row per (channel, fingerprint): the same broken item seen again counts an attempt instead of
+    adding a row. The fingerprint is the external id when the connector knew it, else a hash of the raw
+    payload.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISCARDED = "discarded", _("Discarded")
+
+    class Stage(models.TextChoices):
+        PARSE = "parse", _("Reading")
+        PROCESS = "process", _("Processing")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="dead_letters")
+    fingerprint = models.CharField(max_length=255)
+    external_id = models.CharField(max_length=255, blank=True)
+    where = models.CharField(max_length=255, blank=True)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.PARSE)
+    error = models.TextField()
+    # The payload as the network sent it; may hold personal data, so only brand admins see it.
+    raw = models.TextField(blank=True)
+    # How ``raw`` encodes the original bytes (e-mails are bytes; latin-1 keeps any byte losslessly).
+    raw_encoding = models.CharField(max_length=16, default="utf-8")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    attempts = models.PositiveIntegerField(default=1)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "fingerprint"], name="sources_deadletter_unique")
+        ]
+        indexes = [models.Index(fields=["channel", "status"], name="sources_deadletter_status")]
+        verbose_name = _("dead letter")
+        verbose_name_plural = _("dead letters")
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}:{self.fingerprint} ({self.status})"

@@ -17,6 +17,7 @@ from resonanz.accounts.models import Role
 from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.core.errors import InvalidInput
 from resonanz.sources.connectors import CONNECTORS, connector_for
+from resonanz.sources.dead_letters import failure_notice, record_failures
 from resonanz.sources.models import Channel
 from resonanz.sources.selectors import find_channel
 from resonanz.sources.services import channel_secrets, save_poll_state
@@ -52,10 +53,13 @@ def poll_channel(channel: Channel) -> PollOutcome:
             channel, state=channel.state, error=outcome.error, retry_after=getattr(exc, "retry_after", None)
         )
         return outcome
+    # Posts first, then the dead letters, then the cursor: a crash in between re-fetches and dedupes.
     staged = stage_posts(channel, result.posts)
-    outcome.new, outcome.duplicates, outcome.rejected = staged.new, staged.duplicates, len(result.rejected)
+    notice = failure_notice(channel, record_failures(channel, result.failed))
+    outcome.new, outcome.duplicates, outcome.rejected = staged.new, staged.duplicates, len(result.failed)
     outcome.problems = list(result.rejected)
-    problems = "; ".join(f"{where}: {reason}" for where, reason in result.rejected[:5])
+    summary = [*result.warnings, *(f"{where}: {reason}" for where, reason in result.rejected[:5])]
+    problems = notice or "; ".join(summary)
     save_poll_state(channel, state=result.state, error=problems, retry_after=result.retry_after)
     return outcome
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from resonanz.accounts.models import Brand, Role
 from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.core.errors import NotFound
-from resonanz.sources.models import Channel
+from resonanz.sources.models import Channel, DeadLetter
 
 
 def list_channels(brand: Brand, *, viewer: AnyUser, minimum: Role = Role.AGENT) -> QuerySet[Channel]:
@@ -36,3 +36,36 @@ def find_channel(brand: Brand | None, key: int | str) -> Channel:
     if found is None:
         raise NotFound(f"unknown channel {key!r}")
     return found
+
+
+def list_dead_letters(
+    brand: Brand,
+    *,
+    viewer: AnyUser,
+    channel: Channel | None = None,
+    status: str | None = DeadLetter.Status.OPEN,
+) -> QuerySet[DeadLetter]:
+    """The brand's dead letters (open ones by default), newest first; admins only (raw payloads)."""
+    check_role(viewer, brand, Role.ADMIN)
+    letters = DeadLetter.objects.filter(channel__brand=brand).select_related("channel")
+    if channel is not None:
+        letters = letters.filter(channel=channel)
+    return letters.filter(status=status) if status else letters
+
+
+def get_dead_letter(brand: Brand, letter_id: int, *, viewer: AnyUser) -> DeadLetter:
+    check_role(viewer, brand, Role.ADMIN)
+    found = DeadLetter.objects.filter(channel__brand=brand, pk=letter_id).select_related("channel__brand")
+    letter = found.first()
+    if letter is None:
+        raise NotFound(f"unknown dead letter {letter_id}")
+    return letter
+
+
+def count_open_dead_letters(channels: list[Channel]) -> dict[int, int]:
+    rows = (
+        DeadLetter.objects.filter(channel__in=channels, status=DeadLetter.Status.OPEN)
+        .values("channel_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["channel_id"]: row["n"] for row in rows}

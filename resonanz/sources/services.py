@@ -17,6 +17,9 @@ from resonanz.sources.crypto import CredentialError, decrypt_credentials, encryp
 from resonanz.sources.models import Channel, ChannelKind
 from resonanz.sources.validation import check_complete, clean_config, clean_secrets
 
+# Secrets a connector stores for itself (not entered by anyone).
+CONNECTOR_SECRETS = ("session", "session_service")
+
 
 @transaction.atomic
 def create_channel(
@@ -72,6 +75,8 @@ def update_channel(
             raise
         stored = {}  # the key changed: the secrets entered now replace the unreadable ones
     if secrets:
+        # New secrets (another account, a new app password): sessions of the old ones are dropped.
+        stored = {key: value for key, value in stored.items() if key not in CONNECTOR_SECRETS}
         stored |= clean_secrets(channel.kind, secrets)
         channel.credentials = encrypt_credentials(stored)
     if enabled is not None:
@@ -80,6 +85,17 @@ def update_channel(
         check_complete(channel.kind, channel.config, stored)
     channel.save()
     return channel
+
+
+def store_connector_secrets(channel: Channel, values: dict[str, str]) -> None:
+    """Secrets the connector itself manages (a Bluesky session), merged into the encrypted credentials
+    in their own short transaction, so a poll that fails later still keeps them."""
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().get(pk=channel.pk)
+        stored = decrypt_credentials(locked.credentials) | values
+        locked.credentials = encrypt_credentials(stored)
+        Channel.objects.filter(pk=channel.pk).update(credentials=locked.credentials)
+    channel.credentials = locked.credentials
 
 
 def channel_secrets(channel: Channel) -> dict[str, str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from resonanz.accounts.models import Brand, Membership, Role, User
 
@@ -31,8 +34,16 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
             obj.save()
 
 
-def member_factory(brand: Brand, role: Role = Role.MEMBER, **kwargs: object) -> User:
-    """A user with ``role`` in ``brand``: ``member_factory(brand, Role.MODERATOR)``."""
+def member_factory(
+    brand: Brand, role: Role = Role.MEMBER, *, member_days: int = 30, **kwargs: object
+) -> User:
+    """A user with ``role`` in ``brand``: ``member_factory(brand, Role.MODERATOR)``.
+
+    The membership is ``member_days`` old, so a factory moderator is an established one (the criticism
+    guard lets only roles older than a week approve); pass ``member_days=0`` for a fresh appointment."""
     user = UserFactory.create(**kwargs)
-    Membership.objects.create(brand=brand, user=user, role=role)
+    membership = Membership.objects.create(brand=brand, user=user, role=role)
+    if member_days:
+        since = timezone.now() - timedelta(days=member_days)
+        Membership.objects.filter(pk=membership.pk).update(created_at=since)
     return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from resonanz.accounts import services
-from resonanz.accounts.models import Role, User
+from resonanz.accounts.models import Membership, Role, User
 from resonanz.accounts.permissions import check_role, has_role, role_of
 from resonanz.core.errors import InvalidInput, NotAllowed
 
@@ -47,11 +47,23 @@ def test_roles_do_not_leak_across_brands(brand, other_brand, manager):
 
 
 def test_only_brand_admins_set_roles(brand, manager, member, brand_admin):
+    # Role changes are public log entries, so the moderation service writes them (see test_guard_roles).
+    from resonanz.moderation.services import change_role
+
     with pytest.raises(NotAllowed):
-        services.set_role(member, brand=brand, role=Role.AGENT, by=manager)
-    services.set_role(member, brand=brand, role=Role.AGENT, by=brand_admin)
+        change_role(member, brand=brand, role=Role.AGENT, by=manager)
+    change_role(member, brand=brand, role=Role.AGENT, by=brand_admin)
     fresh = User.objects.get(pk=member.pk)
     assert role_of(fresh, brand) == Role.AGENT
+
+
+def test_reviewer_ranks_as_member_only(brand, member):
+    """The external reviewer gets no agent or moderator powers from the ordered role check."""
+    Membership.objects.filter(user=member, brand=brand).update(role=Role.REVIEWER)
+    fresh = User.objects.get(pk=member.pk)
+    assert has_role(fresh, brand, Role.MEMBER)
+    assert not has_role(fresh, brand, Role.AGENT)
+    assert not has_role(fresh, brand, Role.MODERATOR)
 
 
 def test_api_token_is_stored_hashed_and_authenticates(member):

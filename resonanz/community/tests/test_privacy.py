@@ -35,7 +35,7 @@ def test_delete_anonymises_or_removes_per_brand_policy(brand, other_brand, membe
     kept_post = kept.posts.get(is_opening=True)
     assert kept_post.author is None and kept_post.body == "Bleibt anonym stehen"
     gone_post = Post.objects.get(thread=gone, is_opening=True)
-    assert gone_post.body == REMOVED_TEXT and gone_post.visibility == Visibility.REMOVED
+    assert gone_post.body == REMOVED_TEXT and gone_post.visibility == Visibility.DELETED
     assert Thread.objects.get(pk=kept.pk).author is None
     reply.refresh_from_db()
     assert reply.like_count == 1  # totals stay; the person behind them is gone

@@ -132,13 +132,18 @@ def test_restricted_author_cannot_write_or_edit_until_the_restriction_ends(brand
     thread = thread_factory(brand, author=author, body="Ihr seid alle Idioten!")
     kept = services.create_reply(thread, body="Mein zweiter Beitrag.", by=author)
     offending = thread.posts.get(is_opening=True)
-    moderation.restrict_author(
+    # Confident abuse, but the author's other (unclassified) post is protected: a second person approves.
+    offending.labels = {"sentiment": "negative", "abuse": True, "abuse_confident": True}
+    offending.save(update_fields=["labels"])
+    proposal = moderation.restrict_author(
         offending,
         by=member_factory(brand, Role.MODERATOR),
         rules=[rule(brand)],
         explanation="Beleidigung der Mitreisenden.",
         restrict_days=7,
     )
+    assert proposal.status == "pending_approval"
+    moderation.approve_decision(proposal, by=member_factory(brand, Role.MODERATOR))
     with pytest.raises(AuthorRestricted):
         services.create_thread(brand, category=category_factory(brand), title="Neu", body="Hallo", by=author)
     with pytest.raises(AuthorRestricted):

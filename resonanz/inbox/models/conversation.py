@@ -51,6 +51,9 @@ class Conversation(models.Model):
     sentiment = models.CharField(max_length=10, blank=True)
     post_type = models.CharField(max_length=12, blank=True)
     is_criticism = models.BooleanField(default=False)
+    # The classifier abstained on at least one head (sentiment, abuse, criticism) of the latest customer
+    # message: shown as "unsicher" and asked about first in the confirm queue.
+    is_uncertain = models.BooleanField(default=False)
     needs_moderation = models.BooleanField(default=False)
     topics = models.CharField(max_length=500, blank=True)  # "|topic|topic|" so one LIKE finds a topic
     labels = models.JSONField(default=dict, blank=True)

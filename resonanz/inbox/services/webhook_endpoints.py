@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import Brand
 from resonanz.accounts.permissions import AnyUser
+from resonanz.core import outbound
 from resonanz.core.errors import InvalidInput
 from resonanz.inbox.models import WebhookEndpoint
 from resonanz.inbox.permissions import check_admin
@@ -28,6 +29,13 @@ def create_webhook_endpoint(
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError as exc:
         raise InvalidInput({"url": _("Please enter an http(s) URL.")}) from exc
+    refused = outbound.url_refusal(url)
+    if refused:
+        message = _(
+            "This address cannot receive webhooks: %(reason)s. Addresses inside your own network must be "
+            "allowed by the operator (RESONANZ_OUTBOUND_ALLOWED_NETWORKS)."
+        )
+        raise InvalidInput({"url": message % {"reason": refused}})
     unknown = sorted(set(events or []) - set(EVENTS))
     if unknown:
         raise InvalidInput({"events": _("Unknown events: %(names)s") % {"names": ", ".join(unknown)}})

@@ -117,3 +117,16 @@ def test_killing_workers_mid_batch_never_loses_or_duplicates(
     # "counted": the conversation counters were updated exactly once per message
     assert {key: counts[key] for key in expected} == expected, counts
     assert counts["conversations"] <= THREADS
+
+
+def test_killing_mid_batch_after_partial_commits_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    """Every kill lands after this run committed part of its work and before it finished (see
+    midbatch.py); 20 of them here, 100 in benchmarks/crash.py."""
+    from resonanz.inbox.tests.midbatch import crash_repeatedly
+
+    rows = 2000
+    report = crash_repeatedly(tmp_path, kills=20, rows=rows, batch_size=20)
+    assert report.kills == 20, report
+    assert set(report.kinds) == {"import", "process"}, report
+    expected = {"items": rows, "pending": 0, "messages": rows, "distinct": rows, "dupes": 0, "counted": rows}
+    assert {key: report.counts[key] for key in expected} == expected, report

@@ -12,6 +12,7 @@ from resonanz.accounts.selectors import get_user_by_handle
 from resonanz.core.errors import InvalidInput
 from resonanz.core.web import brand_view, flash, signed_in_user
 from resonanz.inbox import paging, presence, selectors, services
+from resonanz.inbox.confirm import SENTIMENTS
 from resonanz.inbox.delivery import retry_reply
 from resonanz.inbox.explain import explanations_for
 from resonanz.inbox.forms import FilterForm, NoteForm, ReplyForm
@@ -66,6 +67,7 @@ def _conversation_page(
         "note_form": NoteForm(),
         "statuses": Status.choices,
         "can_send": can_send(conversation.channel),
+        "sentiments": SENTIMENTS,  # one-click confirm or correct under each message (confirm.py)
     }
     return render(request, "inbox/conversation.html", context, status=status)
 

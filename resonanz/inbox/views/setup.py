@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from resonanz.accounts.models import Role
-from resonanz.core.errors import DomainError, InvalidInput
+from resonanz.core.errors import DomainError, InvalidInput, NotFound
+from resonanz.core.links import absolute
 from resonanz.core.web import brand_view, flash, form_errors
 from resonanz.inbox import selectors, services
 from resonanz.inbox.forms import (
@@ -27,16 +30,26 @@ from resonanz.inbox.models import Priority
 from resonanz.inbox.permissions import check_admin, check_manager
 from resonanz.sources import services as channel_services
 from resonanz.sources.connectors import CONNECTORS
+from resonanz.sources.dead_letters import discard_dead_letter, retry_dead_letter
 from resonanz.sources.models import ChannelKind
 from resonanz.sources.polling import poll_now
-from resonanz.sources.selectors import get_channel, list_channels
+from resonanz.sources.selectors import (
+    count_open_dead_letters,
+    get_channel,
+    get_dead_letter,
+    list_channels,
+    list_dead_letters,
+)
 
 
 @brand_view
 @login_required
 def channels(request: HttpRequest) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
-    found = list_channels(brand, viewer=request.user, minimum=Role.ADMIN)
+    found = list(list_channels(brand, viewer=request.user, minimum=Role.ADMIN))
+    dead = count_open_dead_letters(found)
+    for channel in found:
+        channel.open_dead_letters = dead.get(channel.pk, 0)  # type: ignore[attr-defined]
     return render(request, "inbox/channels.html", {"channels": found, "kinds": KIND_CHOICES})
 
 
@@ -83,15 +96,17 @@ def channel_edit(request: HttpRequest, channel_id: int | None = None) -> HttpRes
             return redirect("inbox:channels", brand.slug)
         except DomainError as exc:
             form_errors(form, exc)
-    context = {
+    context: dict[str, Any] = {
         "form": form,
         "channel": channel,
         "kind": kind,
         "kind_label": ChannelKind(kind).label,
         "connector": CONNECTORS[kind],
     }
+    if channel is not None:
+        context["dead_letters"] = list(list_dead_letters(brand, viewer=request.user, channel=channel)[:50])
     if channel is not None and channel.kind == ChannelKind.WEBHOOK:
-        context["hook_url"] = request.build_absolute_uri(reverse("hooks:receive", args=[channel.uuid]))
+        context["hook_url"] = absolute(reverse("hooks:receive", args=[channel.uuid]))
     return render(request, "inbox/channel_form.html", context)
 
 
@@ -102,6 +117,27 @@ def channel_poll(request: HttpRequest, channel_id: int) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
     outcome = poll_now(get_channel(brand, channel_id, viewer=request.user), by=request.user)
     (messages.error if outcome.error else messages.success)(request, str(outcome))
+    return redirect("inbox:channel_edit", brand.slug, channel_id)
+
+
+@brand_view
+@login_required
+@require_POST
+def channel_dead_letter(request: HttpRequest, channel_id: int, letter_id: int) -> HttpResponse:
+    """Retry or discard one dead letter from the channel page."""
+    brand = request.brand  # type: ignore[attr-defined]
+    letter = get_dead_letter(brand, letter_id, viewer=request.user)
+    if letter.channel_id != channel_id:
+        raise NotFound(f"unknown dead letter {letter_id}")
+    if request.POST.get("action") == "discard":
+        discard_dead_letter(letter, by=request.user)
+        flash(request, _("Item discarded."))
+    else:
+        letter = retry_dead_letter(letter, by=request.user)
+        if letter.status == letter.Status.RESOLVED:
+            flash(request, _("Item read again; it is in the inbox."))
+        else:
+            messages.error(request, _("The item still cannot be read: %(error)s") % {"error": letter.error})
     return redirect("inbox:channel_edit", brand.slug, channel_id)
 
 

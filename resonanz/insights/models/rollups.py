@@ -78,6 +78,9 @@ class WindowCount(models.Model):
     start = models.DateTimeField()
     total = models.IntegerField(default=0)
     negative = models.IntegerField(default=0)
+    # Expected number of negative posts (sum of calibrated P(negative)) in thousandths: integers add up
+    # exactly in any order, so an incremental rollup equals a rebuild. The crisis detector reads this.
+    negative_expected_milli = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["brand", "start"], name="insights_window_unique")]

@@ -42,7 +42,9 @@ def customer(
     topics: Sequence[str] = (),
     handle: str = "kunde",
     kind: str = "question",
+    **extra: Any,
 ) -> Message:
+    """``extra``: further label keys, e.g. ``sentiment_scores`` and ``uncertain`` of the label contract."""
     labels: dict[str, Any] = {
         "sentiment": sentiment,
         "criticism": criticism,
@@ -50,6 +52,7 @@ def customer(
         "type": kind,
         "topics": list(topics),
         "aspects": [],
+        **extra,
     }
     return Message.objects.create(
         conversation=conv,

@@ -114,6 +114,7 @@ def test_topics_criticism_and_channel_filter(brand, october):
         "negative": 2,
         "positive": 0,
         "neutral": 0,
+        "uncertain": 0,
         "unlabelled": 0,
     }
     criticism = figures.criticism_abuse_series(scope)

@@ -39,7 +39,9 @@ def snapshot() -> dict[str, set[tuple]]:
             )
         ),
         "windows": set(
-            WindowCount.objects.exclude(total=0).values_list("brand_id", "start", "total", "negative")
+            WindowCount.objects.exclude(total=0).values_list(
+                "brand_id", "start", "total", "negative", "negative_expected_milli"
+            )
         ),
         "facts": set(
             ResponseFact.objects.values_list(
@@ -80,10 +82,19 @@ def random_traffic(brand, other_brand, agent, *, seed: int, conversations: int =
         for _ in range(rng.randrange(1, 6)):
             kind = rng.choice(["in", "in", "out", "bot", "reopen"])
             if kind == "in":
+                # a third carry the label contract: calibrated scores, sometimes an abstention
+                contract = {}
+                if rng.random() < 0.33:
+                    p_negative = round(rng.random(), 3)
+                    contract = {
+                        "sentiment_scores": {"negative": p_negative, "neutral": round(1 - p_negative, 3)},
+                        "uncertain": ["sentiment"] if p_negative < 0.6 else [],
+                    }
                 f.customer(
                     conv,
                     moment,
-                    sentiment=rng.choice(["negative", "neutral", "positive"]),
+                    **contract,
+                    sentiment=rng.choice(["negative", "neutral", "positive", "uncertain"]),
                     criticism=rng.random() < 0.3,
                     abuse=rng.random() < 0.1,
                     topics=rng.sample(["punctuality", "ticketing", "service"], rng.randrange(3)),

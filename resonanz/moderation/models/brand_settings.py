@@ -37,6 +37,13 @@ class ModerationSettings(models.Model):
     appeal_window_days = models.PositiveIntegerField(
         _("appeal window (days)"), default=180, validators=[MinValueValidator(180)]
     )
+    # The second pair of eyes must be an established one: a role granted yesterday (a sock account) cannot
+    # approve. Memberships that existed before role grants were recorded count as old enough.
+    approver_min_role_days = models.PositiveIntegerField(
+        _("approvers need their role for (days)"), default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("A moderator or reviewer can approve a proposal only after holding the role this long."),
+    )  # fmt: skip
     deletion_freeze = models.BooleanField(_("deletion freeze"), default=False)
     freeze_reason = models.CharField(_("reason for the freeze"), max_length=500, blank=True)
     freeze_changed_at = models.DateTimeField(null=True, blank=True)

@@ -32,12 +32,18 @@ class Action(models.TextChoices):
     SPAM = "spam", _("Mark as spam")
     RESTORE = "restore", _("Restore")
     DISMISS = "dismiss", _("Dismiss the reports")
+    LOCK = "lock", _("Lock the thread")
+    UNLOCK = "unlock", _("Unlock the thread")
 
 
 # Actions that silence a post or its author: the criticism guard and the deletion freeze apply to them.
 SILENCING = {Action.HIDE, Action.REMOVE, Action.RESTRICT, Action.SPAM}
 # Actions that restrict content or an account and therefore need a statement of reasons (DSA Art. 17).
 RESTRICTING = SILENCING
+# Actions on one post (the post action form and API); the thread actions go through act_on_thread.
+POST_ACTIONS = {Action.HIDE, Action.REMOVE, Action.RESTRICT, Action.SPAM, Action.RESTORE, Action.DISMISS}
+# Actions on a whole thread: locking stops everyone's replies, so the deletion freeze covers it too.
+THREAD_ACTIONS = {Action.LOCK, Action.UNLOCK}
 
 
 class ModerationDecision(models.Model):
@@ -60,6 +66,11 @@ class ModerationDecision(models.Model):
     explanation = models.TextField(_("explanation"), max_length=2000)
     criticism = models.BooleanField(_("criticism"), default=False)
     four_eyes = models.BooleanField(_("four eyes"), default=False)
+    # Why the criticism guard protected the post when the decision was taken (protection.REASONS), or ""
+    # when the classifier was confident it is abuse.
+    protection = models.CharField(_("protected because"), max_length=32, blank=True)
+    # "content_independent_rule" when a protected post was silenced without four eyes under such rules.
+    guard_note = models.CharField(_("guard note"), max_length=32, blank=True)
     needs_review = models.BooleanField(default=False, help_text=_("Automated, waiting for a moderator."))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -33,6 +33,8 @@ class ModLogEntry(models.Model):
         FREEZE = "freeze", _("Deletion freeze switched")
         FREEZE_OVERRIDE = "freeze_override", _("Deletion freeze overridden")
         REDACTION = "redaction", _("Excerpt removed for legal reasons")
+        PROPOSED = "proposed", _("Proposal waiting for a second person")
+        ROLE = "role", _("Role changed")
 
     class ExcerptState(models.TextChoices):
         NONE = "none", _("No content")

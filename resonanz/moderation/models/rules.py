@@ -31,12 +31,21 @@ class HouseRuleVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.brand} v{self.number}"
 
+    @property
+    def content_independent_rules(self) -> list[HouseRule]:
+        """The published list of rules one moderator may act under alone (uses prefetched rules)."""
+        return [rule for rule in self.rules.all() if rule.content_independent]
+
 
 class HouseRule(models.Model):
     version = models.ForeignKey(HouseRuleVersion, on_delete=models.CASCADE, related_name="rules")
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), max_length=4000)
+    # Spam, someone else's personal data, illegal content: a breach visible without judging the opinion.
+    # A silencing decision citing only such rules needs no second moderator (the log marks it when the
+    # post was negative or uncertain); the list is published with the house rules.
+    content_independent = models.BooleanField(_("content-independent"), default=False)
 
     class Meta:
         ordering = ["version", "number"]

@@ -26,15 +26,26 @@ from resonanz.moderation.services.decisions import (
 from resonanz.moderation.services.freeze import record_freeze_override, set_deletion_freeze
 from resonanz.moderation.services.log import append_entry, redact_log_excerpt
 from resonanz.moderation.services.reports import report_post
-from resonanz.moderation.services.rules import format_rules_text, parse_rules_text, publish_house_rules
+from resonanz.moderation.services.roles import change_role
+from resonanz.moderation.services.rules import (
+    content_independent_numbers,
+    format_rules_text,
+    parse_rules_text,
+    publish_house_rules,
+)
+from resonanz.moderation.services.threads import ThreadDecisions, act_on_thread, thread_state_token
 
 __all__ = [
+    "ThreadDecisions",
     "act_on_post",
+    "act_on_thread",
     "appeal_until",
     "append_entry",
     "approve_decision",
     "can_appeal",
+    "change_role",
     "check_can_appeal",
+    "content_independent_numbers",
     "decide_appeal",
     "dismiss_reports",
     "format_rules_text",
@@ -53,5 +64,6 @@ __all__ = [
     "screen_post",
     "set_deletion_freeze",
     "settings_for",
+    "thread_state_token",
     "update_moderation_settings",
 ]

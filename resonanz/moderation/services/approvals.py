@@ -1,17 +1,18 @@
-"""The criticism guard's second pair of eyes: another moderator approves or rejects a proposal."""
+"""The criticism guard's second pair of eyes: another moderator or the brand's external reviewer approves
+or rejects a proposal (who is eligible: ``services.approvers``)."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from resonanz.accounts.models import Role
-from resonanz.accounts.permissions import AnyUser, check_authenticated, check_role
+from resonanz.accounts.permissions import AnyUser, check_authenticated
 from resonanz.community.models import Post
 from resonanz.core.errors import NotAllowed
 from resonanz.moderation.dsa_export import scrub
-from resonanz.moderation.errors import ExplanationRequired, SecondApprovalRequired, StaleDecision
+from resonanz.moderation.errors import ExplanationRequired, StaleDecision
 from resonanz.moderation.models import ModerationDecision, ModLogEntry
+from resonanz.moderation.services.approvers import check_approving_role, check_can_approve
 from resonanz.moderation.services.decisions import describe, lock_post
 from resonanz.moderation.services.effects import decision_payload, make_effective
 from resonanz.moderation.services.freeze import check_freeze
@@ -29,17 +30,11 @@ def _lock_pending(decision: ModerationDecision) -> tuple[ModerationDecision, Pos
 
 
 def approve_decision(decision: ModerationDecision, *, by: AnyUser) -> ModerationDecision:
-    """A second moderator approves: the decision takes effect now and is logged with the four-eyes flag."""
-    check_role(by, decision.brand, Role.MODERATOR)
-    approver = check_authenticated(by)
+    """A second person approves: the decision takes effect now and is logged with the four-eyes flag."""
+    check_can_approve(decision, by)
     with transaction.atomic():
         decision, post = _lock_pending(decision)
-        if decision.decided_by_id == approver.pk:
-            raise SecondApprovalRequired(
-                _("You proposed this decision; criticism needs the approval of a second moderator.")
-            )
-        if decision.subject_id == approver.pk:
-            raise NotAllowed(_("This decision is about your own post; another moderator must approve it."))
+        approver = check_can_approve(decision, by)  # again on the locked row: nothing changed meanwhile
         if post is not None:
             decision.freeze_override = check_freeze(post, action=decision.action, criticism=True)
             decision.save(update_fields=["freeze_override"])
@@ -49,10 +44,10 @@ def approve_decision(decision: ModerationDecision, *, by: AnyUser) -> Moderation
 
 
 def reject_decision(decision: ModerationDecision, *, by: AnyUser, reason: str) -> ModerationDecision:
-    """Another moderator (or the proposer, withdrawing) rejects: the post stays; the public log shows
-    that the criticism guard held."""
-    check_role(by, decision.brand, Role.MODERATOR)
+    """Another moderator, the external reviewer or the proposer (withdrawing) rejects: the post stays; the
+    public log shows that the criticism guard held. Keeping a post needs no seniority."""
     rejecter = check_authenticated(by)
+    check_approving_role(rejecter, decision.brand)
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ExplanationRequired(_("Please give a reason (at least 10 characters)."), field="reason")

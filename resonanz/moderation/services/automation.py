@@ -1,5 +1,12 @@
-"""Automatic screening after classification: a post the abuse classifier scores above the brand's
-threshold is hidden until a moderator reviews it. Automation never removes, and never touches criticism."""
+"""Automatic screening after classification: a post the abuse classifier is *confident* about is hidden
+until a moderator reviews it. Automation never removes, and never touches criticism.
+
+Confident means ``abuse_confident`` in the stored labels: the score is above the artefact's automation
+threshold, whose precision measured on datasets left out of training is at least 0.9 (docs/classify.md).
+A raw score alone is not enough: on posts unlike the training data a high score can be topic words, not
+an insult. The brand's own threshold is an additional, stricter condition, never a way around it.
+Labels stored before the contract lack the flag and are never hidden automatically.
+"""
 
 from __future__ import annotations
 
@@ -24,11 +31,17 @@ def _score(post: Post) -> float | None:
     return float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None
 
 
-def screen_post(post: Post) -> ModerationDecision | None:
-    """Hide ``post`` pending review if its abuse score reaches the threshold; idempotent.
+def _confident(post: Post) -> bool:
+    return (post.labels or {}).get("abuse_confident") is True
 
-    Returns the automated decision, or None when nothing was done: below the threshold, criticism,
-    already moderated, or no house rule to cite (automation cites a rule like any moderator).
+
+def screen_post(post: Post) -> ModerationDecision | None:
+    """Hide ``post`` pending review if the classifier is confident it is abuse and its score reaches the
+    brand's threshold; idempotent.
+
+    Returns the automated decision, or None when nothing was done: not confident, below the brand's
+    threshold, criticism, already moderated, or no house rule to cite (automation cites a rule like any
+    moderator).
     """
     # Read the stored labels: callers often hold a Post loaded before the classifier's update.
     fresh = Post.objects.select_related("brand").filter(pk=post.pk).first()
@@ -37,7 +50,12 @@ def screen_post(post: Post) -> ModerationDecision | None:
     post = fresh
     settings = settings_for(post.brand)
     score = _score(post)
-    if score is None or score < settings.auto_hide_threshold or selectors.is_criticism(post):
+    if (
+        score is None
+        or not _confident(post)
+        or score < settings.auto_hide_threshold
+        or selectors.is_criticism(post)
+    ):
         return None
     rule = selectors.get_current_rule(post.brand, settings.auto_hide_rule_number)
     if rule is None:
@@ -50,9 +68,9 @@ def screen_post(post: Post) -> ModerationDecision | None:
         if post.visibility != Visibility.VISIBLE or ModerationDecision.objects.filter(post=post).exists():
             return None
         explanation = _(
-            "The automatic screening rated this post as probably abusive (score %(score).2f, threshold "
-            "%(threshold).2f). It is hidden until a moderator has looked at it; nothing is removed "
-            "automatically."
+            "The automatic screening rated this post as abusive with measured confidence (score "
+            "%(score).2f, brand threshold %(threshold).2f). It is hidden until a moderator has looked at "
+            "it; nothing is removed automatically."
         ) % {"score": score, "threshold": settings.auto_hide_threshold}
         decision = ModerationDecision(
             brand=post.brand, post=post, subject_id=post.author_id, action=Action.HIDE,

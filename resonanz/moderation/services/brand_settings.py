@@ -13,7 +13,13 @@ from resonanz.accounts.permissions import AnyUser, check_role
 from resonanz.core.errors import InvalidInput
 from resonanz.moderation.models import ModerationSettings, dsa
 
-EDITABLE = ("auto_hide_threshold", "auto_hide_rule_number", "appeal_window_days", "territorial_scope")
+EDITABLE = (
+    "auto_hide_threshold",
+    "auto_hide_rule_number",
+    "appeal_window_days",
+    "territorial_scope",
+    "approver_min_role_days",
+)
 
 
 def settings_for(brand: Brand, *, lock: bool = False) -> ModerationSettings:

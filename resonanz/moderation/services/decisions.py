@@ -16,16 +16,30 @@ from resonanz.accounts.models import Role, User
 from resonanz.accounts.permissions import AnyUser, check_authenticated, check_role
 from resonanz.community.models import Post, Visibility
 from resonanz.core.errors import InvalidInput, NotAllowed
-from resonanz.moderation import clock, selectors
+from resonanz.moderation import clock, protection, selectors
 from resonanz.moderation.errors import ExplanationRequired, RuleRequired, StaleDecision
-from resonanz.moderation.models import SILENCING, Action, HouseRule, ModerationDecision, Report, dsa
+from resonanz.moderation.models import (
+    POST_ACTIONS,
+    SILENCING,
+    Action,
+    HouseRule,
+    ModerationDecision,
+    ModLogEntry,
+    Report,
+    dsa,
+)
+from resonanz.moderation.services.approvers import list_eligible_approvers
 from resonanz.moderation.services.brand_settings import settings_for
-from resonanz.moderation.services.effects import make_effective
+from resonanz.moderation.services.effects import decision_payload, make_effective
 from resonanz.moderation.services.freeze import check_freeze
+from resonanz.moderation.services.log import append_entry
+from resonanz.moderation.services.restrictions import wrote_protected_posts
 from resonanz.moderation.services.statement import default_category, fill_statement
 
 Status = ModerationDecision.Status
 MAX_RESTRICT_DAYS = 365
+# The public log's marker of a protected post silenced by one moderator under content-independent rules.
+CONTENT_INDEPENDENT = "content_independent_rule"
 
 
 def clean_rules(post: Post, rules: Sequence[HouseRule | int]) -> list[HouseRule]:
@@ -63,6 +77,8 @@ def check_applicable(post: Post, action: str, *, moderator: User) -> None:
     about one's own post (a conflict of interest: another moderator decides)."""
     if post.author_id == moderator.pk:
         raise NotAllowed(_("This is your own post; another moderator must decide about it."))
+    if action == Action.RESTORE and post.visibility == Visibility.DELETED:  # the author withdrew it
+        raise InvalidInput({"action": _("The author deleted this post; it cannot be restored.")})
     if action == Action.RESTORE and post.visibility == Visibility.VISIBLE:
         raise InvalidInput({"action": _("The post is visible; there is nothing to restore.")})
     if action in (Action.REMOVE, Action.SPAM) and post.visibility == Visibility.REMOVED:
@@ -116,6 +132,28 @@ def _new_decision(post: Post, *, action: str, by: User, explanation: str) -> Mod
     return ModerationDecision(
         brand=post.brand, post=post, subject_id=post.author_id, action=action, explanation=explanation,
         decided_by=by, criticism=selectors.is_criticism(post),
+        protection=protection.protection_reason(post) or "",
+    )  # fmt: skip
+
+
+def apply_guard(decision: ModerationDecision, post: Post, *, cited: Sequence[HouseRule]) -> None:
+    """Decide whether the silencing action needs four eyes: every protected post does, unless only
+    content-independent rules are cited (then a critical-looking post is marked in the public log)."""
+    if decision.action not in SILENCING:
+        return
+    content_independent = all(rule.content_independent for rule in cited)
+    decision.four_eyes = bool(decision.protection) and not content_independent
+    if content_independent and protection.looks_critical(post):
+        decision.guard_note = CONTENT_INDEPENDENT
+
+
+def publish_proposal(decision: ModerationDecision) -> None:
+    """A proposal is public from the start: the log says that a second person is awaited and whether one
+    is eligible now (a single-moderator brand waits for its external reviewer). Never a silent removal."""
+    payload = {**decision_payload(decision), "approver_available": bool(list_eligible_approvers(decision))}
+    append_entry(
+        decision.brand, kind=ModLogEntry.Kind.PROPOSED, payload=payload, decision=decision,
+        excerpt_state=ModLogEntry.ExcerptState.WITHHELD,
     )  # fmt: skip
 
 
@@ -134,10 +172,10 @@ def act_on_post(
     facts: str = "",
 ) -> ModerationDecision:
     """The one entry for moderator actions. Returns the decision: effective, or pending approval when
-    the criticism guard wants a second moderator (the post then stays as it is)."""
+    the criticism guard wants a second person (the post then stays as it is, the proposal is logged)."""
     check_role(by, post.brand, Role.MODERATOR)
     moderator = check_authenticated(by)
-    if action not in Action.values:
+    if action not in POST_ACTIONS:  # thread actions go through act_on_thread
         raise InvalidInput({"action": _("Unknown action.")})
     if category and category not in dsa.StatementCategory.values:
         raise InvalidInput({"category": _("Unknown category.")})
@@ -150,8 +188,11 @@ def act_on_post(
         check_fresh(post, expected_state)
         check_applicable(post, action, moderator=moderator)
         decision = _new_decision(post, action=action, by=moderator, explanation=explanation)
-        decision.four_eyes = decision.criticism and action in SILENCING
-        decision.freeze_override = check_freeze(post, action=action, criticism=decision.criticism)
+        # A restriction silences the author: guarded also when they wrote protected posts lately.
+        if action == Action.RESTRICT and not decision.protection and wrote_protected_posts(post):
+            decision.protection = protection.AUTHOR_PROTECTED
+        apply_guard(decision, post, cited=cited)
+        decision.freeze_override = check_freeze(post, action=action, criticism=bool(decision.protection))
         reports = list(Report.objects.filter(post=post, status=Report.Status.OPEN))
         decision.category = category or default_category(action, reports)
         decision.category_specification = list(keywords)
@@ -165,7 +206,9 @@ def act_on_post(
         decision.status = Status.PENDING_APPROVAL if decision.four_eyes else Status.EFFECTIVE
         decision.save()
         decision.rules.set(cited)
-        if not decision.four_eyes:
+        if decision.four_eyes:
+            publish_proposal(decision)
+        else:
             make_effective(decision, post=post)
     return decision
 

@@ -10,9 +10,11 @@ from datetime import datetime, time
 from typing import Any
 
 from resonanz.community.models import Post, Thread, Visibility
+from resonanz.community.services import sync_thread_visibility
 from resonanz.moderation import clock
 from resonanz.moderation.models import (
     RESTRICTING,
+    THREAD_ACTIONS,
     Action,
     FreezeOverride,
     ModerationDecision,
@@ -31,7 +33,7 @@ VISIBILITY_AFTER = {
     Action.RESTORE: Visibility.VISIBLE,
 }
 # The post stays visible after these, so the log may quote it; everything else is never republished.
-QUOTABLE = {Action.RESTORE, Action.DISMISS}
+QUOTABLE = {Action.RESTORE, Action.DISMISS, Action.LOCK, Action.UNLOCK}
 Status = ModerationDecision.Status
 
 
@@ -52,6 +54,10 @@ def decision_payload(decision: ModerationDecision) -> dict[str, Any]:
         "automated_decision": decision.automated_decision,
         "criticism": decision.criticism,
         "four_eyes": decision.four_eyes,
+        # Why the criticism guard protected the post (None: the classifier was confident it is abuse),
+        # and the marker of a protected post silenced under content-independent rules only.
+        "protection": decision.protection or None,
+        "guard": decision.guard_note or None,
         "decided_by_role": role_label(decision.decided_by, brand) or "automation",
         "approved_by_role": role_label(decision.approved_by, brand),
         "freeze_override": decision.freeze_override_id is not None,
@@ -66,8 +72,7 @@ def decision_payload(decision: ModerationDecision) -> dict[str, Any]:
 def set_visibility(post: Post, visibility: str) -> None:
     Post.objects.filter(pk=post.pk).update(visibility=visibility, updated_at=clock.now())
     post.visibility = visibility
-    if post.is_opening:  # the opening post carries its thread: hiding it hides the thread
-        Thread.objects.filter(pk=post.thread_id).update(visibility=visibility)
+    sync_thread_visibility(post.thread_id)
 
 
 def _supersede_earlier(decision: ModerationDecision) -> None:
@@ -89,12 +94,14 @@ def _apply(decision: ModerationDecision, post: Post | None, at: datetime) -> Non
         Restriction.objects.create(
             brand=decision.brand, user_id=decision.subject_id, until=until, decision=decision
         )
+    if decision.action in (Action.LOCK, Action.UNLOCK) and post is not None:
+        Thread.objects.filter(pk=post.thread_id).update(is_locked=decision.action == Action.LOCK)
     if decision.freeze_override_id:
         FreezeOverride.objects.filter(pk=decision.freeze_override_id).update(used_at=at)
 
 
 def _close_reports(decision: ModerationDecision) -> list[Report]:
-    if decision.post_id is None:
+    if decision.post_id is None or decision.action in THREAD_ACTIONS:  # reports are about the text
         return []
     reports = list(
         Report.objects.filter(post_id=decision.post_id, status=Report.Status.OPEN).select_related("reporter")

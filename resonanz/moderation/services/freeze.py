@@ -16,18 +16,20 @@ from resonanz.community.models import Post
 from resonanz.core.errors import InvalidInput
 from resonanz.moderation import clock
 from resonanz.moderation.errors import DeletionFrozen, ExplanationRequired
-from resonanz.moderation.models import SILENCING, FreezeOverride, ModerationSettings, ModLogEntry
+from resonanz.moderation.models import SILENCING, Action, FreezeOverride, ModerationSettings, ModLogEntry
 from resonanz.moderation.services.brand_settings import settings_for
 from resonanz.moderation.services.log import append_entry, role_label
 
 # An override is for one decision soon after it was given, not a standing permission.
 OVERRIDE_VALID_FOR = timedelta(hours=24)
+# Silencing a post, and locking a thread (which silences every reply still to come).
+FROZEN_ACTIONS = SILENCING | {Action.LOCK}
 
 
 def check_freeze(post: Post, *, action: str, criticism: bool) -> FreezeOverride | None:
     """Inside the action's transaction: the unused override that permits silencing criticism in a freeze,
     None when no freeze applies; DeletionFrozen otherwise."""
-    if not criticism or action not in SILENCING or not settings_for(post.brand).deletion_freeze:
+    if not criticism or action not in FROZEN_ACTIONS or not settings_for(post.brand).deletion_freeze:
         return None
     override = (
         FreezeOverride.objects.select_for_update()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Max
@@ -37,6 +37,21 @@ def format_rules_text(version: HouseRuleVersion | None) -> str:
     return "\n---\n".join(f"{rule.title}\n{rule.text}" for rule in version.rules.all())
 
 
+def content_independent_numbers(version: HouseRuleVersion | None) -> list[int]:
+    """The numbers of the version's content-independent rules (spam, others' personal data, illegal)."""
+    return [rule.number for rule in version.rules.all() if rule.content_independent] if version else []
+
+
+def _clean_numbers(numbers: Iterable[int], count: int) -> set[int]:
+    wanted = set(numbers)
+    unknown = sorted(n for n in wanted if not 1 <= n <= count)
+    if unknown:
+        raise InvalidInput(
+            {"content_independent": _("There is no rule %(n)s in this version.") % {"n": unknown[0]}}
+        )
+    return wanted
+
+
 def _clean(rules: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     if not rules:
         raise InvalidInput({"rules": _("Please write at least one rule.")})
@@ -57,11 +72,21 @@ def _clean(rules: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def publish_house_rules(
-    brand: Brand, *, rules: Sequence[tuple[str, str]], by: AnyUser, change_note: str = ""
+    brand: Brand,
+    *,
+    rules: Sequence[tuple[str, str]],
+    by: AnyUser,
+    change_note: str = "",
+    content_independent: Iterable[int] = (),
 ) -> HouseRuleVersion:
-    """Publish ``rules`` (title, text), numbered from 1, as the brand's next version; logged publicly."""
+    """Publish ``rules`` (title, text), numbered from 1, as the brand's next version; logged publicly.
+
+    ``content_independent`` are the numbers of the rules whose breach does not depend on the opinion
+    expressed (spam, someone else's personal data, illegal content); the list is public, in the log too.
+    """
     check_role(by, brand, Role.MANAGER)
     cleaned = _clean(rules)
+    independent = _clean_numbers(content_independent, len(cleaned))
     settings_for(brand, lock=True)  # two managers publishing at once get consecutive version numbers
     last = HouseRuleVersion.objects.filter(brand=brand).aggregate(n=Max("number"))["n"] or 0
     version = HouseRuleVersion.objects.create(
@@ -69,7 +94,7 @@ def publish_house_rules(
         published_by=by if by.is_authenticated else None, published_at=clock.now(),
     )  # fmt: skip
     HouseRule.objects.bulk_create(
-        HouseRule(version=version, number=n, title=title, text=text)
+        HouseRule(version=version, number=n, title=title, text=text, content_independent=n in independent)
         for n, (title, text) in enumerate(cleaned, start=1)
     )
     append_entry(
@@ -77,6 +102,7 @@ def publish_house_rules(
         payload={
             "version": version.number, "change_note": version.change_note, "by_role": role_label(by, brand),
             "rules": [{"number": n, "title": title} for n, (title, _text) in enumerate(cleaned, start=1)],
+            "content_independent": sorted(independent),
         },
     )  # fmt: skip
     return version

@@ -36,14 +36,21 @@ def post_with_labels(
     abuse: float = 0.1,
     criticism: bool = False,
     author: User | None = None,
+    abuse_confident: bool | None = None,
     **labels: Any,
 ) -> Post:
-    """The opening post of a new thread, with classifier labels as the entered task stores them."""
+    """The opening post of a new thread, with classifier labels as the entered task stores them.
+
+    ``abuse_confident`` (the classifier is confident it is abuse, so the criticism guard does not protect
+    the post) defaults to a score of at least 0.9 without the criticism label, as the calibrated
+    classifier would say; pass it to test the disagreement."""
+    if abuse_confident is None:
+        abuse_confident = abuse >= 0.9 and not criticism
     author = author or UserFactory()
     post = thread_factory(brand, body=body, author=author).posts.get()
     post.labels = {
         "sentiment": "negative", "abuse": abuse >= 0.5, "abuse_score": abuse, "criticism": criticism,
-        "language": "de", "model_version": "test-1",
+        "abuse_confident": abuse_confident, "language": "de", "model_version": "test-1",
         "explanations": {"abuse": [{"feature": "idioten", "weight": 1.2}]}, **labels,
     }  # fmt: skip
     post.save(update_fields=["labels"])

@@ -34,7 +34,9 @@ def _reported_decisions(s: Seeded, reporter: User) -> None:
     posts = []
     with at(1, 10):
         for n in range(3):
-            post = post_with_labels(s.brand, body=f"Du Vollidiot Nummer {n}, @mia weiß Bescheid", abuse=0.7)
+            post = post_with_labels(
+                s.brand, body=f"Du Vollidiot Nummer {n}, @mia weiß Bescheid", abuse=0.7, abuse_confident=True
+            )
             services.report_post(post, reason="abuse", note="", by=reporter)
             posts.append(post)
     with at(1, 12):
@@ -86,7 +88,7 @@ def seed_october(brand: Brand) -> Seeded:
     _reported_decisions(s, reporter)
     _automation_and_guard(s)
     with at(20, 10):
-        troll = post_with_labels(s.brand, body="Spam spam spam", abuse=0.6)
+        troll = post_with_labels(s.brand, body="Spam spam spam", abuse=0.6, abuse_confident=True)
         restricted = services.restrict_author(
             troll,
             by=s.moderator,
@@ -97,6 +99,6 @@ def seed_october(brand: Brand) -> Seeded:
         appeal = services.open_appeal(restricted, by=troll.author, text="Das ist unfair, ich war das nicht.")
         services.decide_appeal(appeal, by=s.manager, outcome="upheld", reason="Die Beiträge sind eindeutig.")
     with at(3, 10, month=11):
-        outside = post_with_labels(s.brand, body="Im November", abuse=0.6)
+        outside = post_with_labels(s.brand, body="Im November", abuse=0.6, abuse_confident=True)
         services.hide_post(outside, by=s.moderator, rules=[rule(s.brand, 1)], explanation="Beleidigung.")
     return s

@@ -32,7 +32,7 @@ def test_moderator_flow(live_server, browser_page, brand, member, moderator, man
 
     second = member_factory(brand, Role.MODERATOR, username="moritz")
     rules_factory(brand, by=manager)
-    abusive = post_with_labels(brand, body="Ihr seid alle Idioten!", abuse=0.7)
+    abusive = post_with_labels(brand, body="Ihr seid alle Idioten!", abuse=0.7, abuse_confident=True)
     services.report_post(abusive, reason="abuse", note="Beleidigung", by=member)
     critical = post_with_labels(brand, body="Schon wieder 40 Minuten Verspätung.", criticism=True)
     services.report_post(critical, reason="other", note="", by=member)
@@ -86,7 +86,7 @@ def test_report_statement_appeal_and_reversal_in_the_browser(
     author = UserFactory(username="ronny")
     rules_factory(brand, by=manager)
     post = post_with_labels(brand, body="Was bist du für eine Heulsuse, geh woanders jammern.", author=author,
-                            abuse=0.6)  # fmt: skip
+                            abuse=0.6, abuse_confident=True)  # fmt: skip
     page = browser_page
     log_in_as(page, live_server, member)
     page.goto(f"{live_server.url}/b/{brand.slug}/moderation/report/{post.pk}/")

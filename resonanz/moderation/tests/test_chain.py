@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 def log(brand, rules, moderator, manager):
     """Five entries: rules, three decisions (one quoting the post), a freeze."""
     for n in range(2):
-        post = post_with_labels(brand, body=f"Beleidigung Nummer {n}", abuse=0.3)
+        post = post_with_labels(brand, body=f"Beleidigung Nummer {n}", abuse=0.3, abuse_confident=True)
         services.hide_post(post, by=moderator, rules=[rule(brand)], explanation="Beleidigung anderer.")
     services.restore_post(post, by=moderator, rules=[rule(brand)], explanation="Doch keine Beleidigung.")
     services.set_deletion_freeze(brand, on=True, reason="Krise", by=manager)

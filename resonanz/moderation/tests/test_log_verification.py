@@ -110,7 +110,7 @@ def t_check_note(note: str, public_key_b64: str) -> tuple[str, int, bytes]:
 def log(brand, rules, moderator, manager):
     """Five entries: rules, two hides (one later restored, quoting the post), a freeze."""
     for n in range(2):
-        post = post_with_labels(brand, body=f"Beleidigung Nummer {n}", abuse=0.3)
+        post = post_with_labels(brand, body=f"Beleidigung Nummer {n}", abuse=0.3, abuse_confident=True)
         services.hide_post(post, by=moderator, rules=[rule(brand)], explanation="Beleidigung anderer.")
     services.restore_post(post, by=moderator, rules=[rule(brand)], explanation="Doch keine Beleidigung.")
     services.set_deletion_freeze(brand, on=True, reason="Krise", by=manager)
@@ -389,7 +389,7 @@ def test_legitimate_moderation_after_the_checkpoint_still_verifies(
     )
     assert ModerationDecision.objects.get(pk=second.pk).status == "pending_approval"  # no entry yet: fine
     services.approve_decision(second, by=moderator2)
-    author_post = post_with_labels(brand, body="Idioten!", abuse=0.3)
+    author_post = post_with_labels(brand, body="Idioten!", abuse=0.3, abuse_confident=True)
     hide = services.hide_post(
         author_post, by=moderator, rules=[rule(brand)], explanation="Beleidigung anderer."
     )
@@ -410,7 +410,7 @@ def test_gdpr_account_deletion_keeps_the_log_verifiable(brand, log, saved, capsy
     other = post_with_labels(brand, body="Ein normaler Beitrag", author=author)
     before = list(ModLogEntry.objects.filter(brand=brand).values_list("entry_hash", flat=True))
     delete_account(author)
-    expected = Visibility.REMOVED if policy == Brand.DeletionPolicy.REMOVE else Visibility.VISIBLE
+    expected = Visibility.DELETED if policy == Brand.DeletionPolicy.REMOVE else Visibility.VISIBLE
     assert Post.objects.get(pk=other.pk).visibility == expected
     assert list(ModLogEntry.objects.filter(brand=brand).values_list("entry_hash", flat=True)) == before
     code, output = verify(brand, saved, capsys)
@@ -432,7 +432,7 @@ def _leaves(client: Client, brand: Brand, size: int) -> list[bytes]:
 def longer_log(brand, rules, moderator):
     """Eleven entries: enough for every shape of proof (sizes not a power of two, both sides)."""
     for n in range(10):
-        post = post_with_labels(brand, body=f"Beitrag {n}", abuse=0.3)
+        post = post_with_labels(brand, body=f"Beitrag {n}", abuse=0.3, abuse_confident=True)
         services.hide_post(post, by=moderator, rules=[rule(brand)], explanation="Beleidigung anderer.")
     return ModLogEntry.objects.filter(brand=brand).count()
 
@@ -546,7 +546,7 @@ def test_migration_builds_the_tree_of_a_log_written_before_it_existed(brand, log
     from django.apps import apps
 
     migration = importlib.import_module(
-        "resonanz.moderation.migrations.0005_build_merkle_tree_for_existing_logs"
+        "resonanz.moderation.migrations.0008_build_merkle_tree_for_existing_logs"
     )
     roots = {row.tree_size: row.root_hash for row in LogCheckpoint.objects.filter(brand=brand)}
     LogTreeNode.objects.filter(brand=brand).delete()

@@ -37,7 +37,29 @@ def test_below_threshold_nothing_happens(brand, rules):
 
 def test_brand_threshold_is_used(brand, rules, manager):
     services.update_moderation_settings(brand, by=manager, auto_hide_threshold=0.5)
-    assert services.screen_post(post_with_labels(brand, abuse=0.6)) is not None
+    assert services.screen_post(post_with_labels(brand, abuse=0.6, abuse_confident=True)) is not None
+
+
+def test_high_score_without_measured_confidence_is_not_hidden(brand, rules, manager):
+    # The score alone (e.g. topic words on posts unlike the training data) never hides a post.
+    services.update_moderation_settings(brand, by=manager, auto_hide_threshold=0.5)
+    post = post_with_labels(brand, abuse=0.99, abuse_confident=False)
+    assert services.screen_post(post) is None
+    post.refresh_from_db()
+    assert post.visibility == Visibility.VISIBLE and not ModerationDecision.objects.exists()
+
+
+def test_labels_stored_before_the_contract_are_never_hidden(brand, rules):
+    post = post_with_labels(brand, abuse=0.99)
+    post.labels.pop("abuse_confident")
+    post.save(update_fields=["labels"])
+    assert services.screen_post(post) is None
+
+
+def test_brand_threshold_is_an_additional_stricter_condition(brand, rules, manager):
+    services.update_moderation_settings(brand, by=manager, auto_hide_threshold=0.98)
+    assert services.screen_post(post_with_labels(brand, abuse=0.95, abuse_confident=True)) is None
+    assert services.screen_post(post_with_labels(brand, abuse=0.99, abuse_confident=True)) is not None
 
 
 def test_criticism_is_never_hidden_automatically(brand, rules):
@@ -78,7 +100,9 @@ def test_moderator_confirming_marks_detection_automated(abusive_post, moderator)
 
 def test_stale_post_object_is_screened_with_the_stored_labels(brand, rules):
     post = post_with_labels(brand, abuse=0.1)
-    Post.objects.filter(pk=post.pk).update(labels={**post.labels, "abuse_score": 0.99})
+    Post.objects.filter(pk=post.pk).update(
+        labels={**post.labels, "abuse_score": 0.99, "abuse_confident": True}
+    )
     assert services.screen_post(post) is not None  # the caller's object still says 0.1
 
 

@@ -166,7 +166,7 @@ def test_freeze_refuses_hiding_criticism_until_a_manager_overrides(
     decision.refresh_from_db()
     assert decision.freeze_override is not None and decision.freeze_override.used_at is not None
     kinds = list(ModLogEntry.objects.order_by("seq").values_list("kind", flat=True))
-    assert kinds == ["rules", "freeze", "freeze_override", "decision"]
+    assert kinds == ["rules", "freeze", "freeze_override", "proposed", "decision"]
     assert ModLogEntry.objects.get(kind="decision").payload["freeze_override"] is True
 
 

@@ -162,9 +162,11 @@ def test_manager_switches_the_freeze(client, brand, manager):
         "auto_hide_threshold": "0.8",
         "auto_hide_rule_number": "1",
         "appeal_window_days": "200",
+        "approver_min_role_days": "14",
     }
     client.post(staff_url("settings", brand), data)
     assert services.settings_for(brand).auto_hide_threshold == 0.8
+    assert services.settings_for(brand).approver_min_role_days == 14
 
 
 def test_transparency_page_and_downloads(client, abusive_post, manager, moderator):

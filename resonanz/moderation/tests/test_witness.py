@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 def hide_one(brand: Brand, moderator, n: int) -> None:
-    post = post_with_labels(brand, body=f"Beleidigung {n}", abuse=0.3)
+    post = post_with_labels(brand, body=f"Beleidigung {n}", abuse=0.3, abuse_confident=True)
     services.hide_post(post, by=moderator, rules=[rule(brand)], explanation="Beleidigung anderer.")
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import imaplib
+import re
 import smtplib
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
+from functools import partial
 
 from resonanz.sources.connectors import DeliveryError, PollResult, ReplyTarget
 from resonanz.sources.email.parse import parse_message
-from resonanz.sources.incoming import IncomingError
 from resonanz.sources.models import Channel
 
 MAX_PER_POLL = 200
@@ -38,12 +40,43 @@ def poll(channel: Channel, secrets: dict[str, str]) -> PollResult:
         for uid in uids:
             _status, parts = imap.uid("FETCH", str(uid), "(RFC822)")
             raw = next((part[1] for part in parts if isinstance(part, tuple)), b"")
-            try:
-                result.posts.append(parse_message(raw, where=f"UID {uid}", own_address=own))
-            except IncomingError as exc:
-                result.rejected.append((exc.where, exc.reason))
+            # A mail that cannot be read becomes a dead letter; the cursor moves past it either way.
+            result.read(
+                raw,
+                where=f"UID {uid}",
+                parse=partial(parse_message, raw, where=f"UID {uid}", own_address=own),
+            )
             state["last_uid"] = uid
     return result
+
+
+# "Re:", "AW:", "Antwort:", "WG:", "Fwd:", "SV:" …, also numbered ("Re[2]:") and stacked.
+REPLY_PREFIXES = re.compile(
+    r"^(\s*(re|aw|antw|antwort|wg|fw|fwd|sv|vs|r)\s*(\[\d+\])?\s*:)+\s*", re.IGNORECASE
+)
+
+
+def reply_subject(subject: str) -> str:
+    """One "Re: " before the original subject, however many prefixes mail programs stacked up."""
+    return f"Re: {REPLY_PREFIXES.sub('', subject or '').strip()}".rstrip()
+
+
+def compose_reply(sender: str, target: ReplyTarget, text: str) -> EmailMessage:
+    """The answer as a mail: Date, a fresh Message-ID, In-Reply-To and the whole References chain
+    (the thread's ids oldest first, so every mail program threads it), a clean subject."""
+    message = EmailMessage()
+    message["From"], message["To"] = sender, target.author_handle
+    message["Subject"] = reply_subject(target.subject)
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    parent = target.in_reply_to.removeprefix("mid:") if target.in_reply_to.startswith("mid:") else ""
+    if parent:
+        chain = [target.thread_key, *target.references, target.in_reply_to]
+        ids = [key.removeprefix("mid:") for key in chain if key.startswith("mid:")]
+        message["In-Reply-To"] = parent
+        message["References"] = " ".join(dict.fromkeys(ids))
+    message.set_content(text)
+    return message
 
 
 def send_reply(channel: Channel, secrets: dict[str, str], target: ReplyTarget, text: str) -> str:
@@ -51,17 +84,7 @@ def send_reply(channel: Channel, secrets: dict[str, str], target: ReplyTarget, t
     sender = str(config.get("address", ""))
     if "@" not in target.author_handle:
         raise DeliveryError("the customer has no e-mail address", permanent=True)
-    message = EmailMessage()
-    message["From"], message["To"] = sender, target.author_handle
-    subject = target.subject or ""
-    message["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    parent = target.in_reply_to.removeprefix("mid:")
-    if parent:
-        root = target.thread_key.removeprefix("mid:")
-        message["In-Reply-To"] = parent
-        message["References"] = " ".join(dict.fromkeys(filter(None, [root, parent])))
-    message.set_content(text)
+    message = compose_reply(sender, target, text)
     try:
         with smtplib.SMTP(
             str(config.get("smtp_host", "")), int(config.get("smtp_port") or 587), timeout=TIMEOUT_SECONDS

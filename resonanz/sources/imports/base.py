@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resonanz.sources.incoming import IncomingPost
+from resonanz.sources.incoming import IncomingPost, synthetic_id
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -53,8 +52,7 @@ def decode_text(data: bytes, name: str, *, encoding: str = "utf-8") -> str:
 
 def stable_id(prefix: str, *parts: str) -> str:
     """An id for sources without one: the same content always gives the same id (re-import dedupes)."""
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    return f"{prefix}:{digest}"
+    return synthetic_id(prefix, *parts)
 
 
 def line_of(text: str, position: int) -> int:

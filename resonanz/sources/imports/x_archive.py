@@ -5,12 +5,19 @@ first ``=`` is dropped, the rest is a JSON array, read item by item so a rejecte
 its line number. Whose archive it is comes from ``data/account.js``:
 
 - ``tweets.js`` holds the account's *own* tweets: its replies are the brand's answers (outgoing, threaded
-  under the customer's tweet); its other tweets are broadcasts, not dialogue, and are skipped.
-- ``direct-messages.js`` holds whole DM conversations with both sides: the customer service part.
+  under the customer's tweet); they are history that fills conversations with a customer message, never
+  conversations of their own (the customers' tweets are not in the archive). Other tweets are
+  broadcasts, not dialogue, and are skipped.
+- ``direct-messages.js`` holds whole DM conversations with both sides: the customer service part;
+  conversations in which only the brand wrote are skipped.
+
+Texts are HTML-escaped in the archive (``&amp;``, ``&gt;``) and links are t.co short links: both are
+undone from the archive's own entities; media become a placeholder with the link.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import zipfile
 from dataclasses import dataclass
@@ -18,6 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from resonanz.core import jsonlimits
+from resonanz.sources.attachments import attachment_text
 from resonanz.sources.imports.base import (
     MAX_FILE_BYTES,
     ImportFormatError,
@@ -30,6 +39,7 @@ from resonanz.sources.incoming import IncomingError, IncomingPost, make_post
 
 X_TIME = "%a %b %d %H:%M:%S %z %Y"
 TWEET_FILES = ("tweets.js", "tweet.js")  # "tweet.js" in archives before 2022
+MAX_JSON_DEPTH = 200  # X archives nest about ten levels
 DM_FILES = ("direct-messages.js", "direct-messages-group.js")
 
 
@@ -64,6 +74,12 @@ def _array_items(text: str, name: str) -> list[tuple[int, Any]]:
         raise ImportFormatError(
             f"{name}: line {exc.lineno}, column {exc.colno}: broken JSON: {exc.msg}"
         ) from exc
+    except RecursionError:  # the decoder gives up near 1,000 levels; say where instead of a traceback
+        offset = jsonlimits.first_too_deep(text[pos:], MAX_JSON_DEPTH)
+        line = text.count("\n", 0, pos + (offset or 0)) + 1
+        raise ImportFormatError(
+            f"{name}: line {line}: JSON nested deeper than {MAX_JSON_DEPTH} levels"
+        ) from None
 
 
 def parse_account(text: str, name: str) -> Account:
@@ -92,6 +108,28 @@ def parse_tweets(text: str, name: str, account: Account, result: ParsedFile) -> 
             result.posts.append(post)
 
 
+def _expand(text: str, urls: list[Any], media: list[Any]) -> str:
+    """Unescape the archive's HTML entities; t.co links → the link behind them; media → placeholders."""
+    text = html.unescape(text or "")
+    for entry in urls:
+        if isinstance(entry, dict) and entry.get("url"):
+            text = text.replace(
+                str(entry["url"]), str(entry.get("expanded_url") or entry.get("expanded") or entry["url"])
+            )
+    for entry in media:
+        if isinstance(entry, dict) and entry.get("url"):
+            text = text.replace(str(entry["url"]), "").rstrip()
+            link = str(entry.get("media_url_https") or entry.get("expanded_url") or "")
+            text = "\n".join(filter(None, [text, attachment_text(kind=_media_kind(entry), url=link)]))
+        elif isinstance(entry, str):  # direct messages list their media as plain URLs
+            text = "\n".join(filter(None, [text, attachment_text(kind="image", url=entry)]))
+    return text.strip()
+
+
+def _media_kind(entry: dict[str, Any]) -> str:
+    return "video" if entry.get("type") in ("video", "animated_gif") else "image"
+
+
 def _tweet(value: Any, where: str, account: Account) -> IncomingPost | None:
     tweet = value.get("tweet", value) if isinstance(value, dict) else None
     if not isinstance(tweet, dict):
@@ -105,10 +143,15 @@ def _tweet(value: Any, where: str, account: Account) -> IncomingPost | None:
         raise IncomingError(f"unreadable created_at {tweet.get('created_at')!r}", where=where) from exc
     tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
     user = account.username
+    entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+    extended = tweet.get("extended_entities") if isinstance(tweet.get("extended_entities"), dict) else {}
+    media = (extended or {}).get("media") or (entities or {}).get("media") or []
     return make_post(
         where=where,
         external_id=f"tweet:{tweet_id}" if tweet_id else "",
-        text=tweet.get("full_text") or tweet.get("text"),
+        text=_expand(
+            str(tweet.get("full_text") or tweet.get("text") or ""), (entities or {}).get("urls") or [], media
+        ),
         created_at=created,
         in_reply_to=f"tweet:{parent}",
         author_handle=user,
@@ -116,6 +159,7 @@ def _tweet(value: Any, where: str, account: Account) -> IncomingPost | None:
         url=f"https://x.com/{user}/status/{tweet_id}" if user and tweet_id else "",
         language_hint=str(tweet.get("lang") or ""),
         from_brand=True,
+        extra={"history": "1"},
     )
 
 
@@ -146,7 +190,18 @@ def parse_direct_messages(text: str, name: str, account: Account, result: Parsed
             result.rejected.append((where, "not a dmConversation object"))
             continue
         key = str(conversation.get("conversationId") or "")
-        for index, entry in enumerate(conversation.get("messages") or []):
+        entries = conversation.get("messages") or []
+        senders = {
+            str((entry.get("messageCreate") or {}).get("senderId") or "")
+            for entry in entries
+            if isinstance(entry, dict) and isinstance(entry.get("messageCreate"), dict)
+        }
+        if not senders - {owner}:
+            result.rejected.append(
+                (where, "only the account's own messages: no customer in this conversation")
+            )
+            continue
+        for index, entry in enumerate(entries):
             message = entry.get("messageCreate") if isinstance(entry, dict) else None
             if not isinstance(message, dict):
                 continue  # joins, leaves, renames of group conversations: no text
@@ -168,7 +223,9 @@ def _dm(message: dict[str, Any], where: str, key: str, owner: str, account: Acco
     return make_post(
         where=where,
         external_id=f"dm:{message.get('id')}" if message.get("id") else "",
-        text=message.get("text"),
+        text=_expand(
+            str(message.get("text") or ""), message.get("urls") or [], message.get("mediaUrls") or []
+        ),
         created_at=created,
         thread_key=f"dm:{key}" if key else "",
         author_handle=account.username if mine and account.username else sender,

@@ -6,15 +6,18 @@ the X-RateLimit-* headers postpones the channel's next poll.
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from resonanz.sources.connectors import DeliveryError, PollResult, ReplyTarget
-from resonanz.sources.incoming import IncomingError
 from resonanz.sources.mastodon.parse import mention_statuses, status_to_post
 from resonanz.sources.models import Channel
 
-PAGE_LIMIT = 40
+PAGE_LIMIT = 40  # the most Mastodon returns per page
+# A poll reads at most this many pages (4,000 posts); the next poll continues from the cursor.
+MAX_PAGES = 100
 LOW_REMAINING = 5
 
 
@@ -37,41 +40,66 @@ def _retry_after(api: Any) -> int | None:
     return None
 
 
+def _catch_up(fetch: Callable[..., list[Any]], since: str | None, key: Callable[[Any], str]) -> Iterator[Any]:
+    """Pages after ``since``, oldest page first, until caught up.
+
+    Mastodon answers ``min_id`` with the page *just after* that id (newest first within the page), while
+    ``since_id`` returns the newest page and silently skips whatever lies between: a surge of mentions
+    larger than one page would be lost. The caller moves its cursor after each page it kept.
+    """
+    cursor = since
+    for _page in range(MAX_PAGES):
+        page = list(fetch(min_id=cursor, limit=PAGE_LIMIT))
+        if not page:
+            return
+        yield from sorted(page, key=lambda item: int(key(item)))
+        if cursor is None:
+            return  # the first poll of a channel starts at the newest page, not at the beginning of time
+        cursor = max((key(item) for item in page), key=int)
+
+
 def poll(channel: Channel, secrets: dict[str, str]) -> PollResult:
     from mastodon import MastodonRatelimitError
 
     api = _api(channel, secrets)
     state = dict(channel.state)
+    result = PollResult(state=state)
     own = str(channel.config.get("account", ""))
-    statuses: list[Any] = []
     try:
         if channel.config.get("mentions", "yes") != "no":
-            found = api.notifications(
-                types=["mention"], since_id=state.get("mentions_since"), limit=PAGE_LIMIT
-            )
-            if found:
-                state["mentions_since"] = str(max((n["id"] for n in found), key=int))
-            statuses += mention_statuses(found)
+
+            def mentions(**page: Any) -> list[Any]:
+                return list(api.notifications(types=["mention"], **page))
+
+            for notification in _catch_up(mentions, state.get("mentions_since"), lambda n: str(n["id"])):
+                for status in mention_statuses([notification]):
+                    _read(result, status, own)
+                state["mentions_since"] = _newer(state.get("mentions_since"), str(notification["id"]))
         tag = str(channel.config.get("hashtag", "")).lstrip("#")
         if tag:
-            found = api.timeline_hashtag(tag, since_id=state.get("hashtag_since"), limit=PAGE_LIMIT)
-            if found:
-                state["hashtag_since"] = str(max((s["id"] for s in found), key=int))
-            statuses += list(found)
+
+            def tagged(**page: Any) -> list[Any]:
+                return list(api.timeline_hashtag(tag, **page))
+
+            for status in _catch_up(tagged, state.get("hashtag_since"), lambda s: str(s["id"])):
+                _read(result, status, own)
+                state["hashtag_since"] = _newer(state.get("hashtag_since"), str(status["id"]))
     except MastodonRatelimitError:
-        # Keep what was fetched before the limit; the cursors moved only for those pages.
-        return _result(statuses, own, state, retry_after=_retry_after(api) or 300)
-    return _result(statuses, own, state, retry_after=_retry_after(api))
-
-
-def _result(statuses: list[Any], own: str, state: dict[str, Any], *, retry_after: int | None) -> PollResult:
-    result = PollResult(state=state, retry_after=retry_after)
-    for status in statuses:
-        try:
-            result.posts.append(status_to_post(status, own_account=own))
-        except IncomingError as exc:
-            result.rejected.append((exc.where, exc.reason))
+        # Keep what was fetched before the limit; the cursors moved only past what was kept.
+        result.retry_after = _retry_after(api) or 300
+        return result
+    result.retry_after = _retry_after(api)
     return result
+
+
+def _newer(current: str | None, candidate: str) -> str:
+    return candidate if current is None or int(candidate) > int(current) else current
+
+
+def _read(result: PollResult, status: Any, own: str) -> None:
+    raw = json.dumps(status, ensure_ascii=False, default=str).encode()
+    ref = f"status {status.get('id')}"
+    result.read(raw, where=ref, parse=lambda: status_to_post(status, own_account=own))
 
 
 def send_reply(channel: Channel, secrets: dict[str, str], target: ReplyTarget, text: str) -> str:

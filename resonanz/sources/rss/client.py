@@ -1,11 +1,14 @@
-"""Fetch a feed with conditional GET (ETag / Last-Modified) and hand it to parse.py."""
+"""Fetch a feed with conditional GET (ETag / Last-Modified) and hand it to parse.py.
+
+The fetch goes through core.outbound: the guard against internal addresses, redirects re-checked, a size
+cap and timeouts. The validators of the last answer are kept in the channel state per feed.
+"""
 
 from __future__ import annotations
 
-import urllib.request
-
 import feedparser
 
+from resonanz.core import outbound
 from resonanz.sources.connectors import PollResult
 from resonanz.sources.models import Channel
 from resonanz.sources.rss.parse import FeedError, feed_to_result
@@ -23,17 +26,15 @@ def fetch(url: str, *, etag: str = "", modified: str = "") -> tuple[int, bytes, 
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (admin-configured http(s) feed URL)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            body = response.read(MAX_BYTES + 1)
-            if len(body) > MAX_BYTES:
-                raise FeedError(f"{url}: feed larger than {MAX_BYTES} bytes")
-            return response.status, body, dict(response.headers)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return 304, b"", dict(exc.headers)
-        raise
+        response = outbound.request("GET", url, headers=headers, timeout=TIMEOUT_SECONDS, max_bytes=MAX_BYTES)
+    except outbound.OutboundError as exc:
+        raise FeedError(str(exc)) from exc
+    if response.status == 304:
+        return 304, b"", dict(response.headers)
+    if response.status >= 400:
+        raise FeedError(f"{url}: HTTP Error {response.status} from the server")
+    return response.status, response.body, dict(response.headers)
 
 
 def poll(channel: Channel, secrets: dict[str, str]) -> PollResult:
@@ -46,5 +47,5 @@ def poll(channel: Channel, secrets: dict[str, str]) -> PollResult:
     if status == 304:
         return PollResult(state=channel.state)
     result = feed_to_result(feedparser.parse(body), url)
-    result.state = {"etag": headers.get("ETag", ""), "modified": headers.get("Last-Modified", "")}
+    result.state = {"etag": headers.get("etag", ""), "modified": headers.get("last-modified", "")}
     return result

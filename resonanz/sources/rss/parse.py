@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import feedparser
 
 from resonanz.sources.connectors import PollResult
 from resonanz.sources.htmltext import html_to_text
-from resonanz.sources.incoming import IncomingError, IncomingPost, make_post
+from resonanz.sources.incoming import IncomingPost, make_post, synthetic_id
+from resonanz.sources.models import Channel
 
 BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
@@ -31,10 +34,16 @@ def _text(entry: Any) -> str:
 
 
 def entry_to_post(entry: Any, where: str) -> IncomingPost:
+    text = _text(entry)
+    published = str(entry.get("published") or entry.get("updated") or "")
+    # Items without guid and link exist (podcast and shop feeds): the same item gets the same id.
+    external_id = (
+        entry.get("id") or entry.get("link") or synthetic_id("rss", entry.get("title", ""), published, text)
+    )
     return make_post(
         where=where,
-        external_id=entry.get("id") or entry.get("link"),
-        text=_text(entry),
+        external_id=external_id,
+        text=text,
         created_at=_moment(entry),
         author_handle=entry.get("author", ""),
         author_name=entry.get("author", ""),
@@ -45,17 +54,25 @@ def entry_to_post(entry: Any, where: str) -> IncomingPost:
 
 def feed_to_result(feed: Any, url: str) -> PollResult:
     exc = feed.get("bozo_exception")
-    # Encoding/content-type notices are harmless; a broken XML document is refused as a whole,
-    # because feedparser's lenient recovery may have cut entries short.
-    if feed.get("bozo") and (not feed.get("entries") or not isinstance(exc, BENIGN)):
+    entries = feed.get("entries", [])
+    result = PollResult(state={"etag": feed.get("etag", ""), "modified": feed.get("modified", "")})
+    for index, entry in enumerate(entries):
+        where = f"{url} entry {index + 1}"
+        raw = json.dumps(entry, ensure_ascii=False, default=str).encode()
+        result.read(raw, where=where, parse=partial(entry_to_post, entry, where))
+    if feed.get("bozo") and not isinstance(exc, BENIGN):
         line = getattr(exc, "getLineNumber", lambda: None)()
         position = f" line {line}" if line else ""
-        raise FeedError(f"{url}:{position} malformed feed: {exc}")
-    result = PollResult(state={"etag": feed.get("etag", ""), "modified": feed.get("modified", "")})
-    for index, entry in enumerate(feed.get("entries", [])):
-        where = f"{url} entry {index + 1}"
-        try:
-            result.posts.append(entry_to_post(entry, where))
-        except IncomingError as exc:
-            result.rejected.append((where, exc.reason))
+        if not result.posts:  # nothing readable was recovered: the document as a whole is broken
+            raise FeedError(f"{url}:{position} malformed feed: {exc}")
+        # One stray "&" must not stop a feed on every poll: feedparser's lenient parser recovered the
+        # entries, so they are read; the channel shows that the feed is not well-formed.
+        result.warnings.append(
+            f"{url}:{position} malformed feed, {len(result.posts)} entries recovered: {exc}"
+        )
     return result
+
+
+def reparse(channel: Channel, raw: bytes) -> IncomingPost:
+    """A dead letter's retry: the entry as stored (feedparser's dict as JSON) read again."""
+    return entry_to_post(json.loads(raw), "dead letter")

@@ -6,15 +6,17 @@ import json
 from datetime import datetime
 from typing import Any
 
+from resonanz.core import jsonlimits
 from resonanz.sources.incoming import IncomingError, IncomingPost, make_post
 
 MAX_POSTS = 500
+MAX_DEPTH = 32  # a post is an object in a list in an object; anything far deeper is not a post
 
 
 def parse_body(body: bytes) -> list[IncomingPost]:
     """Every post of the body, or IncomingError naming the first bad one (nothing is stored then)."""
     try:
-        data: Any = json.loads(body.decode("utf-8"))
+        data: Any = jsonlimits.loads(body, max_depth=MAX_DEPTH)
     except UnicodeDecodeError as exc:
         raise IncomingError(f"body is not UTF-8 (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from resonanz.core import counters
+from resonanz.core.errors import RateLimited
+from resonanz.core.jsonlimits import JsonTooDeep
+from resonanz.core.ratelimit import check_rate, client_key
 from resonanz.sources.crypto import CredentialError
 from resonanz.sources.incoming import IncomingError
 from resonanz.sources.models import Channel, ChannelKind
@@ -32,6 +35,12 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 def receive(request: HttpRequest, channel_uuid: str) -> JsonResponse:
     from resonanz.inbox.staging import stage_batch
 
+    try:
+        check_rate("webhook", client_key(request))  # per sender address behind the trusted proxies
+    except RateLimited as exc:
+        response = _error(429, exc.code, exc.message)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     channel = Channel.objects.filter(uuid=channel_uuid, kind=ChannelKind.WEBHOOK, enabled=True).first()
     if channel is None:
         return _error(404, "not_found", "unknown webhook channel")
@@ -52,10 +61,14 @@ def receive(request: HttpRequest, channel_uuid: str) -> JsonResponse:
     except (SignatureError, CredentialError) as exc:
         return _error(401, "bad_signature", str(exc))
     # The signature covers the timestamp, so within the allowed skew each request is unique by it.
-    if not cache.add(f"hook:{channel.pk}:{signature}", 1, timeout=MAX_SKEW_SECONDS * 2 + 60):
+    # Kept atomically in Redis or the database (never a per-process or file cache, which would let a
+    # replay through on another worker).
+    if not counters.add_once(f"hook:{channel.pk}:{signature}", ttl=MAX_SKEW_SECONDS * 2 + 60):
         return _error(409, "replayed", "this request was delivered before")
     try:
         posts = parse_body(request.body)
+    except JsonTooDeep as exc:
+        return _error(400, "too_deep", str(exc))
     except IncomingError as exc:
         return _error(422, "invalid", str(exc))
     result = stage_batch(channel, posts)

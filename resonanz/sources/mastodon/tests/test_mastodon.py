@@ -83,7 +83,7 @@ def test_polling_resumes_from_the_last_seen_ids(channel, httpserver):
     httpserver.expect_request("/api/v1/notifications").respond_with_handler(empty)
     httpserver.expect_request("/api/v1/timelines/tag/ElbtalBahn").respond_with_handler(empty)
     assert poll_channel(channel).new == 0
-    assert seen[0]["since_id"] == "902" and seen[1]["since_id"] == "220"
+    assert seen[0]["min_id"] == "902" and seen[1]["min_id"] == "220"
 
 
 def test_repolling_the_same_answers_adds_nothing(channel, httpserver):

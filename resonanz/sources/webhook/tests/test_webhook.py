@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 SECRET = "whsec_test"
 
 
+@pytest.fixture(autouse=True)
+def _database_limit_store(settings):
+    """The embedded mode's store: counters in the database, rolled back with each test."""
+    settings.RESONANZ = {**settings.RESONANZ, "LIMIT_STORE": "database"}
+
+
 @pytest.fixture
 def channel(brand):
     return Channel.objects.create(
@@ -91,3 +97,31 @@ def test_unknown_channel_is_404(client, channel):
     channel.enabled = False
     channel.save()
     assert _post(client, channel, {"id": "a", "text": "b"}).status_code == 404
+
+
+def test_deeply_nested_json_is_refused_with_400_not_500(client, channel):
+    channel.config["max_bytes"] = 1_000_000
+    channel.save()
+    raw = b"[" * 100_000 + b"]" * 100_000
+    headers = signed_headers(SECRET, raw)
+    response = client.post(f"/hooks/{channel.uuid}/", raw, content_type="application/json", headers=headers)
+    assert response.status_code == 400
+    assert response.json()["code"] == "too_deep"
+    assert "line 1, column 33: JSON nested deeper than 32 levels" in response.json()["message"]
+    assert not InboundItem.objects.exists()
+
+
+def test_webhook_senders_are_limited_per_address(client, channel, settings):
+    settings.RESONANZ = {
+        **settings.RESONANZ,
+        "RATE_LIMITS": {**settings.RESONANZ["RATE_LIMITS"], "webhook": (2, 60)},
+    }
+    statuses = [
+        _post(client, channel, {"id": f"w{i}", "text": "Hallo", "author": "anna"}).status_code
+        for i in range(3)
+    ]
+    assert statuses == [202, 202, 429]
+    other = client.post(
+        f"/hooks/{channel.uuid}/", b"{}", content_type="application/json", REMOTE_ADDR="198.51.100.7"
+    )
+    assert other.status_code == 401  # another sender has its own bucket (and no signature here)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_alter_user_username'),
-        ('moderation', '0003_clock_defaults_withdrawn_excerpts'),
+        ('moderation', '0006_approver_min_role_days_at_least_one'),
     ]
 
     operations = [

@@ -35,6 +35,6 @@ def build(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("moderation", "0004_merkle_tree_and_checkpoints")]
+    dependencies = [("moderation", "0007_merkle_tree_and_checkpoints")]
 
     operations = [migrations.RunPython(build, migrations.RunPython.noop)]
