@@ -15,6 +15,7 @@ import logging
 import os
 import resource
 import signal
+import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -192,7 +193,9 @@ def run_rq_worker(
     import django_rq
     from django_tasks_rq.backend import Job
 
-    worker = django_rq.get_worker(*queues, job_class=Job, worker_class=rq_worker_class())
+    # Named host.pid (RQ's default is random): an operator sees which process runs a job, and can stop it.
+    name = f"{socket.gethostname()}.{os.getpid()}"
+    worker = django_rq.get_worker(*queues, job_class=Job, worker_class=rq_worker_class(), name=name)
     worker.max_memory_mb = max_memory_mb
     # RQ takes the first queue, in this order, that has a job: urgent before default before bulk.
     worker.work(burst=burst, max_jobs=max_jobs, logging_level="WARNING" if quiet else "INFO")
