@@ -16,8 +16,10 @@ from django.core.cache import cache
 log = logging.getLogger(__name__)
 
 URGENT, DEFAULT, BULK = "urgent", "default", "bulk"
-# A pending wake-up older than this is presumed lost (e.g. Redis restarted empty) and may be replaced.
-WAKE_TTL = 120
+# A pending wake-up older than this is presumed lost (its worker died before the job began, or Redis
+# restarted empty) and is replaced by the next one. Short: a second drain job is harmless, a stalled
+# drain delays every post of a busy forum.
+WAKE_TTL = 30
 
 
 def queue_order() -> list[str]:
