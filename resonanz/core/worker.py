@@ -26,6 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import close_old_connections
+from django.db.models import Case, When
 from django_tasks_db.management.commands.db_worker import Worker as DbWorker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
@@ -102,20 +103,24 @@ class PriorityDbWorker(DbWorker):
 
     def next_task(self) -> tuple[DBTaskResult | None, bool]:
         """Claim the next task in queue order; (task, whether the database answered)."""
-        ready = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
-        for queue in self.queue_names:
-            tasks = ready.filter(queue_name=queue)
-            with exclusive_transaction(tasks.db):
-                try:
-                    task_result = tasks.get_locked()
-                    if task_result is not None:
-                        task_result.claim(self.worker_id)  # before the lock ends: no other worker runs it
-                        return task_result, True
-                except Exception as exc:
-                    if is_locked_database_exception(exc):  # SQLite busy: try again after the interval
-                        return None, False
-                    raise
-        return None, True
+        # One query: the queue's rank first, then the backend's own order (priority, due time, age).
+        rank = Case(*(When(queue_name=name, then=index) for index, name in enumerate(self.queue_names)))
+        tasks = (
+            DBTaskResult.objects.ready()
+            .filter(backend_name=self.backend_name, queue_name__in=self.queue_names)
+            .annotate(queue_rank=rank)
+            .order_by("queue_rank", "-priority", "run_after", "enqueued_at")
+        )
+        with exclusive_transaction(tasks.db):
+            try:
+                task_result = tasks.get_locked()
+                if task_result is not None:
+                    task_result.claim(self.worker_id)  # before the lock ends: no other worker runs it
+                return task_result, True
+            except Exception as exc:
+                if is_locked_database_exception(exc):  # SQLite busy: try again after the interval
+                    return None, False
+                raise
 
     def run(self) -> None:
         log.info("worker %s serving %s", self.worker_id, ",".join(self.queue_names))
