@@ -68,7 +68,7 @@ def helper(env: dict[str, str], name: str, *params: object) -> Any:
 
 
 def worker(env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 (our own command)
+    return subprocess.Popen(
         [sys.executable, "-m", "resonanz", "worker", "--no-supervise", "--quiet", *extra], env=env, cwd=REPO
     )
 
@@ -106,7 +106,7 @@ def overhead(args: argparse.Namespace, setup: dict[str, Any]) -> list[dict[str, 
             redis(args).flushdb()
             helper(env, "enqueue", setup["post"], count)
             started = time.perf_counter()
-            subprocess.run(command, env=env, cwd=REPO, check=True, capture_output=True)  # noqa: S603
+            subprocess.run(command, env=env, cwd=REPO, check=True, capture_output=True)
             timings[count] = time.perf_counter() - started
         per_job_ms = (timings[1 + jobs] - timings[1]) / jobs * 1000
         rows.append({
@@ -123,7 +123,7 @@ def burst(args: argparse.Namespace, setup: dict[str, Any], *, kills: int = 0) ->
     redis(args).flushdb()
     workers = [worker(env), worker(env)]
     wait_for_workers(args, 2)
-    poster = subprocess.Popen(  # noqa: S603
+    poster = subprocess.Popen(
         [sys.executable, __file__, "--helper", "post_burst", setup["thread"], setup["user"], args.replies,
          args.seconds],
         env=env, cwd=REPO, stdout=subprocess.PIPE, text=True,
@@ -195,8 +195,8 @@ def h_setup() -> dict[str, Any]:
     from resonanz.accounts.models import Role
     from resonanz.accounts.tests.factories import BrandFactory, member_factory
     from resonanz.community.entry import drain
-    from resonanz.community.tests.factories import category_factory
     from resonanz.community.services import create_thread
+    from resonanz.community.tests.factories import category_factory
 
     brand = BrandFactory.create(name="Bench Bahn", slug="bench-bahn")
     user = member_factory(brand, Role.MEMBER, username="bench")
@@ -234,8 +234,7 @@ def h_post_burst(thread_id: str, user_id: str, replies: str, seconds: str) -> di
     from django.utils import timezone
 
     from resonanz.accounts.models import User
-    from resonanz.community.models import Post
-    from resonanz.community.models import Thread
+    from resonanz.community.models import Post, Thread
     from resonanz.inbox.models import Message
 
     thread = Thread.objects.select_related("brand").get(pk=int(thread_id))
@@ -273,7 +272,9 @@ def h_post_burst(thread_id: str, user_id: str, replies: str, seconds: str) -> di
         time.sleep(0.2)
     stop.set()
     watcher.join()
-    latencies = sorted(seen[f"post:{pk}"] - at.timestamp() for pk, at in posts.items() if f"post:{pk}" in seen)
+    latencies = sorted(
+        seen[f"post:{pk}"] - at.timestamp() for pk, at in posts.items() if f"post:{pk}" in seen
+    )
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else latencies * 19
     return {
         "replies": total, "posted_in_s": round(posted_s, 1), "first_post": first_post,
@@ -300,7 +301,9 @@ def h_count(thread_id: str, first_post: str) -> dict[str, int]:
     from resonanz.community.models import Post, PostEntry
     from resonanz.inbox.models import Message
 
-    posts = list(Post.objects.filter(thread_id=int(thread_id), pk__gt=int(first_post)).values_list("pk", "labels"))
+    posts = list(
+        Post.objects.filter(thread_id=int(thread_id), pk__gt=int(first_post)).values_list("pk", "labels")
+    )
     externals = [f"post:{pk}" for pk, _labels in posts]
     counts = Message.objects.filter(external_id__in=externals).values("external_id").annotate(n=Count("id"))
     found = {row["external_id"]: row["n"] for row in counts}
@@ -343,7 +346,9 @@ def main() -> int:
         django.setup()
         print(json.dumps(HELPERS[sys.argv[2]](*sys.argv[3:])))
         return 0
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", choices=["overhead", "burst", "backlog", "kills"], action="append")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--jobs", type=int, default=200)

@@ -25,7 +25,7 @@ from types import FrameType
 from typing import Any
 
 from django.apps import apps
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django.db.models import Case, When
 from django_tasks_db.management.commands.db_worker import Worker as DbWorker
 from django_tasks_db.models import DBTaskResult
@@ -117,7 +117,7 @@ class PriorityDbWorker(DbWorker):
                 if task_result is not None:
                     task_result.claim(self.worker_id)  # before the lock ends: no other worker runs it
                 return task_result, True
-            except Exception as exc:
+            except OperationalError as exc:
                 if is_locked_database_exception(exc):  # SQLite busy: try again after the interval
                     return None, False
                 raise
@@ -201,6 +201,7 @@ def run_rq_worker(
     # Named host.pid (RQ's default is random): an operator sees which process runs a job, and can stop it.
     name = f"{socket.gethostname()}.{os.getpid()}"
     worker = django_rq.get_worker(*queues, job_class=Job, worker_class=rq_worker_class(), name=name)
-    worker.max_memory_mb = max_memory_mb
+    # RecyclingWorker's own setting (django_rq's signature only knows rq's Worker).
+    worker.max_memory_mb = max_memory_mb  # type: ignore[attr-defined]
     # RQ takes the first queue, in this order, that has a job: urgent before default before bulk.
     worker.work(burst=burst, max_jobs=max_jobs, logging_level="WARNING" if quiet else "INFO")

@@ -97,11 +97,11 @@ def ingest_posts(posts: list[Post], *, labels: dict[int, dict[str, Any]], edited
             ).values_list("pk", flat=True)
         )
         if item_ids:
-            process_batch(
-                batch_size=len(item_ids),
-                ids=item_ids,
-                labeller=lambda items, known=by_external: [known[item.external_id] for item in items],
-            )
+
+            def labeller(items: list[Any], known: dict[str, dict[str, Any]] = by_external) -> list[dict]:
+                return [known[item.external_id] for item in items]
+
+            process_batch(batch_size=len(item_ids), ids=item_ids, labeller=labeller)
 
 
 @transaction.atomic

@@ -39,7 +39,11 @@ def drain_jobs() -> list[DBTaskResult]:
 def test_new_post_is_staged_and_one_drain_job_on_the_urgent_queue_brings_it_in(brand, member):
     with override_settings(TASKS=DB_TASKS):
         thread = services.create_thread(
-            brand, category=category_factory(brand), title="Zug", body="Der Zug war heute pünktlich!", by=member
+            brand,
+            category=category_factory(brand),
+            title="Zug",
+            body="Der Zug war heute pünktlich!",
+            by=member,
         )
         post = thread.posts.get()
         assert PostEntry.objects.filter(post=post, edited=False).count() == 1
@@ -62,11 +66,10 @@ def test_new_post_is_staged_and_one_drain_job_on_the_urgent_queue_brings_it_in(b
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_post_leaves_no_entry_and_no_job(brand, member):
     thread = thread_factory(brand)
-    with override_settings(TASKS=DB_TASKS), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            services.create_reply(thread, body="Gleich wieder weg", by=member)
-            assert PostEntry.objects.count() == 1  # written with the post, in its transaction
-            raise RuntimeError("the request failed after saving")
+    with override_settings(TASKS=DB_TASKS), pytest.raises(RuntimeError), transaction.atomic():
+        services.create_reply(thread, body="Gleich wieder weg", by=member)
+        assert PostEntry.objects.count() == 1  # written with the post, in its transaction
+        raise RuntimeError("the request failed after saving")
     assert not PostEntry.objects.exists()
     assert not Post.objects.filter(body="Gleich wieder weg").exists()
     assert not DBTaskResult.objects.exists()
@@ -91,9 +94,8 @@ def test_a_burst_of_posts_queues_one_drain_job(brand, member):
 @pytest.mark.django_db
 def test_drain_takes_batches_and_brings_each_post_in_once(brand, member):
     thread = thread_factory(brand)
-    with mock.patch.object(entry, "wake_drain"):
-        with transaction.atomic():
-            posts = [services.create_reply(thread, body=f"Frage Nummer {n}?", by=member) for n in range(5)]
+    with mock.patch.object(entry, "wake_drain"), transaction.atomic():
+        posts = [services.create_reply(thread, body=f"Frage Nummer {n}?", by=member) for n in range(5)]
     assert PostEntry.objects.count() == 5
     stats = entry.drain(batch_size=2)
     assert (stats.processed, stats.batches, stats.failed) == (5, 3, 0)
@@ -166,7 +168,11 @@ def test_sweep_wakes_the_drain_when_posts_wait_and_replaces_a_lost_wake_up(brand
 def test_processing_one_post_twice_is_harmless(brand, member, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         thread = services.create_thread(
-            brand, category=category_factory(brand), title="Frage", body="Wann fährt der letzte Zug?", by=member
+            brand,
+            category=category_factory(brand),
+            title="Frage",
+            body="Wann fährt der letzte Zug?",
+            by=member,
         )
     post = thread.posts.get()
     first = dict(Post.objects.get(pk=post.pk).labels)

@@ -40,7 +40,8 @@ for n in range(int(sys.argv[3])):
 
 def scale_env(tmp_path: Path) -> dict[str, str]:
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{host}:{port}/{db['NAME']}"
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "resonanz.settings.base",
@@ -52,14 +53,14 @@ def scale_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def redis_client(env: dict[str, str]):  # noqa: ANN201 (redis is optional)
+def redis_client(env: dict[str, str]):
     import redis
 
     return redis.Redis.from_url(env["REDIS_URL"])
 
 
 def start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, *args], env=env, cwd=REPO)  # noqa: S603 (our own commands)
+    return subprocess.Popen([sys.executable, *args], env=env, cwd=REPO)
 
 
 def worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -93,8 +94,8 @@ def assert_every_post_entered_once(expected: int) -> None:
 
 def sweep(env: dict[str, str]) -> None:
     """What `resonanz scheduler` does every minute, now (the stale wake-up flag is forced)."""
-    code = "import django; django.setup(); from resonanz.community.entry import wake_drain; wake_drain(force=True)"
-    subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, check=True)  # noqa: S603
+    code = "import django; django.setup(); from resonanz.community import entry; entry.wake_drain(force=True)"
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, check=True)
 
 
 POSTS = 80  # benchmarks/workers.py runs the issue's 20 kills
@@ -127,7 +128,7 @@ def test_burst_of_posts_with_workers_killed_mid_job_loses_nothing(brand, member,
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    print(f"{kills} kills of workers running a job")  # noqa: T201
+    print(f"{kills} kills of workers running a job")
     assert_every_post_entered_once(POSTS)
     assert kills >= 2
 

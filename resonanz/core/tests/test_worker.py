@@ -99,7 +99,9 @@ def test_task_of_a_dead_database_worker_runs_again_and_gives_up_after_max_runs()
         result = urgent_job.enqueue("again")
         long_ago = timezone.now() - timedelta(seconds=300 + recovery.LEASE_MARGIN + 1)
         # A worker claimed it, then died (kill -9): RUNNING forever, unless someone looks.
-        DBTaskResult.objects.filter(pk=result.id).update(status="RUNNING", started_at=long_ago, worker_ids=["w1"])
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status="RUNNING", started_at=long_ago, worker_ids=["w1"]
+        )
         young = default_job.enqueue("still running")
         DBTaskResult.objects.filter(pk=young.id).update(
             status="RUNNING", started_at=timezone.now(), worker_ids=["w2"]
@@ -109,7 +111,9 @@ def test_task_of_a_dead_database_worker_runs_again_and_gives_up_after_max_runs()
         assert DBTaskResult.objects.get(pk=young.id).status == "RUNNING"  # within its lease
 
         workers = [f"w{n}" for n in range(recovery.MAX_RUNS)]
-        DBTaskResult.objects.filter(pk=result.id).update(status="RUNNING", started_at=long_ago, worker_ids=workers)
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status="RUNNING", started_at=long_ago, worker_ids=workers
+        )
         assert recovery.requeue_abandoned() == 0
         row = DBTaskResult.objects.get(pk=result.id)
         assert row.status == "FAILED"
