@@ -73,6 +73,17 @@ def worker(env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
     )
 
 
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def redis(args: argparse.Namespace) -> Any:
     import redis as redis_module
 
@@ -122,14 +133,14 @@ def burst(args: argparse.Namespace, setup: dict[str, Any], *, kills: int = 0) ->
     env = env_for(args)
     redis(args).flushdb()
     workers = [worker(env), worker(env)]
-    wait_for_workers(args, 2)
-    poster = subprocess.Popen(
-        [sys.executable, __file__, "--helper", "post_burst", setup["thread"], setup["user"], args.replies,
-         args.seconds],
-        env=env, cwd=REPO, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    command = ["post_burst", setup["thread"], setup["user"], args.replies, args.seconds]
     done_kills = 0
     try:
+        wait_for_workers(args, 2)  # loaded and listening: the latency is the queue's, not a start-up's
+        poster = subprocess.Popen(
+            [sys.executable, __file__, "--helper", *map(str, command)],
+            env=env, cwd=REPO, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
         while kills and done_kills < kills and poster.poll() is None:
             busy = [w for w in workers if redis(args).hget(f"rq:worker:{os.uname().nodename}.{w.pid}", "state")
                     == b"busy"]  # fmt: skip
@@ -148,10 +159,7 @@ def burst(args: argparse.Namespace, setup: dict[str, Any], *, kills: int = 0) ->
             helper(env, "sweep")
             result = {**result, **helper(env, "count", setup["thread"], result["first_post"])}
     finally:
-        for process in workers:
-            process.send_signal(signal.SIGTERM)
-        for process in workers:
-            process.wait(timeout=60)
+        stop(workers)
     row = {"scenario": "burst" if not kills else "kills", "workers": 2, "kills": done_kills, **result}
     print(json.dumps(row), flush=True)
     return row
@@ -162,9 +170,9 @@ def backlog(args: argparse.Namespace, setup: dict[str, Any]) -> dict[str, Any]:
     redis(args).flushdb()
     helper(env, "enqueue", setup["post"], args.backlog)  # bulk: post_entered_task is on the bulk queue
     workers = [worker(env), worker(env)]
-    wait_for_workers(args, 2)
     delays = []
     try:
+        wait_for_workers(args, 2)
         started = time.monotonic()
         while True:
             delays.append(helper(env, "urgent_delay"))
@@ -174,10 +182,7 @@ def backlog(args: argparse.Namespace, setup: dict[str, Any]) -> dict[str, Any]:
             time.sleep(args.every)
         drained_s = time.monotonic() - started
     finally:
-        for process in workers:
-            process.send_signal(signal.SIGTERM)
-        for process in workers:
-            process.wait(timeout=60)
+        stop(workers)
     row = {
         "scenario": "backlog", "bulk_jobs": args.backlog, "backlog_s": round(drained_s, 1),
         "urgent_jobs": len(delays), "urgent_wait_ms_max": round(max(delays), 1),
@@ -231,6 +236,7 @@ def h_post_burst(thread_id: str, user_id: str, replies: str, seconds: str) -> di
     """Post the replies through the web app at an even rate; watch the inbox for each one."""
     from django.db import connections
     from django.test import Client
+    from django.urls import reverse
     from django.utils import timezone
 
     from resonanz.accounts.models import User
@@ -240,7 +246,7 @@ def h_post_burst(thread_id: str, user_id: str, replies: str, seconds: str) -> di
     thread = Thread.objects.select_related("brand").get(pk=int(thread_id))
     client = Client()
     client.force_login(User.objects.get(pk=int(user_id)))
-    url = f"/{thread.brand.slug}/forum/t/{thread.pk}/reply/"
+    url = reverse("community:reply", args=[thread.brand.slug, thread.pk])
     total, span = int(replies), float(seconds)
     first_post = Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     seen: dict[str, float] = {}
@@ -256,7 +262,7 @@ def h_post_burst(thread_id: str, user_id: str, replies: str, seconds: str) -> di
             time.sleep(0.1)
         connections.close_all()
 
-    watcher = threading.Thread(target=watch)
+    watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     started = time.monotonic()
     for n in range(total):
