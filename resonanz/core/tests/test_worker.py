@@ -200,3 +200,45 @@ def test_rq_job_abandoned_by_a_dead_worker_is_queued_again(rq):
     assert FailedJobRegistry(queue=queue).get_job_ids() == []
     run_rq_worker(queues=TASK_QUEUES, burst=True, max_jobs=None, max_memory_mb=None, quiet=True)
     assert RAN == ["again"]
+
+
+def test_supervisor_starts_a_fresh_worker_whenever_one_exits(monkeypatch):
+    """Recycled (exit 0) and killed (-9) workers are replaced; SIGTERM stops it and is passed on."""
+    import signal as signals
+
+    from resonanz.core import supervisor
+
+    started: list[list[str]] = []
+    instances: list = []
+    exits = iter([0, -9, None])  # recycled, killed, then running until the supervisor is stopped
+    monkeypatch.setattr(supervisor.time, "sleep", lambda seconds: None)
+
+    class FakeWorker:
+        def __init__(self, command: list[str]) -> None:
+            started.append(command)
+            instances.append(self)
+            self.code = next(exits)
+            self.signals: list[int] = []
+
+        def wait(self) -> int:
+            if self.code is None:  # the operator stops the service while this one runs
+                signals.getsignal(signals.SIGTERM)(signals.SIGTERM, None)
+                return 0
+            return self.code
+
+        def poll(self) -> int | None:
+            return self.code
+
+        def send_signal(self, signum: int) -> None:
+            self.signals.append(signum)
+
+    monkeypatch.setattr(supervisor.subprocess, "Popen", FakeWorker)
+    previous = signals.getsignal(signals.SIGTERM), signals.getsignal(signals.SIGINT)
+    try:
+        assert supervisor.supervise_worker(["--queue", "urgent"]) == 0
+    finally:
+        signals.signal(signals.SIGTERM, previous[0])
+        signals.signal(signals.SIGINT, previous[1])
+    assert len(started) == 3
+    assert started[0][-4:] == ["worker", "--no-supervise", "--queue", "urgent"]
+    assert instances[-1].signals == [signals.SIGTERM]  # the running worker finishes its job and stops
