@@ -6,6 +6,8 @@ Scale mode on PostgreSQL + Redis (a scratch database rz_bench_workers, Redis db 
   pipeline, screening) run by one ``resonanz worker --burst``; overhead per job = (wall time with 1 + N
   jobs - wall time with 1) / N - the job's own time measured in-process. For the preloaded
   non-forking RQ worker, the database worker, and RQ's default forking worker (what ran before).
+- the same in one process (``--only inprocess``): the worker loop alone, N small jobs run by a
+  worker minus the same N calls without one, for both backends.
 - a burst of forum replies through the web app (Django's test client posting the reply form, each a
   real request with session, CSRF-exempt test client, rate limit raised) while two ``resonanz worker``
   processes run: latency from the post's commit to its message in the inbox, p50/p95/max.
@@ -211,6 +213,33 @@ def h_setup() -> dict[str, Any]:
     return {"thread": thread.pk, "user": user.pk, "post": thread.posts.get().pk, "brand": brand.slug}
 
 
+def h_inprocess(backend: str, jobs: str) -> dict[str, Any]:
+    """The worker loop alone, in this process: N jobs of a small task (the every-minute sweep of dead
+    workers' tasks, three queries) run by the worker, minus the same N calls without a worker."""
+    from resonanz.core.tasks import requeue_abandoned_tasks_task as job
+    from resonanz.core.worker import preload, run_database_worker, run_rq_worker
+
+    preload()
+    count = int(jobs)
+    started = time.perf_counter()
+    for _ in range(count):
+        job.call()
+    alone = (time.perf_counter() - started) / count * 1000
+    for _ in range(count):
+        job.enqueue()
+    started = time.perf_counter()
+    if backend == "database":
+        run_database_worker(queues=["urgent", "default", "bulk"], burst=True, max_jobs=None,
+                            max_memory_mb=None, worker_id="bench")  # fmt: skip
+    else:
+        run_rq_worker(queues=["urgent", "default", "bulk"], burst=True, max_jobs=None, max_memory_mb=None,
+                      quiet=True)  # fmt: skip
+    per_job = (time.perf_counter() - started) / count * 1000
+    return {"scenario": "overhead in-process", "backend": backend, "jobs": count,
+            "per_job_ms": round(per_job, 1), "job_alone_ms": round(alone, 1),
+            "overhead_per_job_ms": round(per_job - alone, 1)}  # fmt: skip
+
+
 def h_job_time(post_id: str) -> float:
     from resonanz.community.services import process_entered_post
     from resonanz.core.worker import preload
@@ -340,7 +369,7 @@ def h_queued(name: str) -> int:
     return len(django_rq.get_queue(name))
 
 
-HELPERS = {"setup": h_setup, "job_time": h_job_time, "enqueue": h_enqueue, "post_burst": h_post_burst,
+HELPERS = {"setup": h_setup, "inprocess": h_inprocess, "job_time": h_job_time, "enqueue": h_enqueue, "post_burst": h_post_burst,
            "sweep": h_sweep, "count": h_count, "urgent_delay": h_urgent_delay, "queued": h_queued}  # fmt: skip
 
 
@@ -355,7 +384,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", choices=["overhead", "burst", "backlog", "kills"], action="append")
+    parser.add_argument(
+        "--only", choices=["overhead", "inprocess", "burst", "backlog", "kills"], action="append"
+    )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--jobs", type=int, default=200)
     parser.add_argument("--fork-jobs", type=int, default=10)
@@ -368,9 +399,13 @@ def main() -> int:
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
     setup = helper(env_for(args), "setup")
-    only = args.only or ["overhead", "burst", "backlog", "kills"]
+    only = args.only or ["overhead", "inprocess", "burst", "backlog", "kills"]
     if "overhead" in only:
         overhead(args, setup)
+    if "inprocess" in only:
+        for backend in ("rq", "database"):
+            redis(args).flushdb()
+            print(json.dumps(helper(env_for(args, backend), "inprocess", backend, args.jobs)), flush=True)
     if "burst" in only:
         burst(args, setup)
     if "backlog" in only:
