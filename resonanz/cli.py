@@ -52,9 +52,42 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    if not args.no_supervise and not args.burst:
+        from resonanz.core.supervisor import supervise_worker
+
+        return supervise_worker(_worker_arguments(args))
+    setup_django()
+    from resonanz.core.config import product_setting
+    from resonanz.core.queues import queue_order
     from resonanz.server import run_worker
 
-    return run_worker(queue=args.queue, burst=args.burst, quiet=args.quiet)
+    queues = [name.strip() for name in args.queue.split(",") if name.strip()] if args.queue else queue_order()
+    unknown = sorted(set(queues) - set(queue_order()))
+    if unknown:
+        print(
+            f"unknown queue(s) {', '.join(unknown)}; configured: {', '.join(queue_order())}", file=sys.stderr
+        )
+        return 2
+    return run_worker(
+        queues=queues,
+        burst=args.burst,
+        quiet=args.quiet,
+        max_jobs=args.max_jobs or product_setting("WORKER_MAX_JOBS") or None,
+        max_memory_mb=args.max_memory or product_setting("WORKER_MAX_MEMORY_MB") or None,
+    )
+
+
+def _worker_arguments(args: argparse.Namespace) -> list[str]:
+    """The options of ``resonanz worker`` again, for the process its supervisor starts."""
+    words = ["--quiet"] if args.quiet else []
+    for option, value in (
+        ("--queue", args.queue),
+        ("--max-jobs", args.max_jobs),
+        ("--max-memory", args.max_memory),
+    ):
+        if value:
+            words += [option, str(value)]
+    return words
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
@@ -101,10 +134,28 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_with_django(cmd_demo))
 
     worker = sub.add_parser("worker", help="process background tasks (database or Redis queue)")
-    worker.add_argument("--queue", default="default")
-    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.add_argument(
+        "--queue",
+        default="",
+        help="queues to serve, comma-separated, most urgent first (default: all: urgent,default,bulk)",
+    )
+    worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
     worker.add_argument("--quiet", action="store_true", help="log only warnings and failed tasks")
-    worker.set_defaults(func=_with_django(cmd_worker))
+    worker.add_argument(
+        "--max-jobs", type=int, default=0, help="restart the worker after N jobs (default: 1000)"
+    )
+    worker.add_argument(
+        "--max-memory",
+        type=int,
+        default=0,
+        help="restart the worker above M MB resident memory (default: 1024)",
+    )
+    worker.add_argument(
+        "--no-supervise",
+        action="store_true",
+        help="run the worker in this process, without restarting it when it exits",
+    )
+    worker.set_defaults(func=cmd_worker)
 
     scheduler = sub.add_parser("scheduler", help="enqueue periodic jobs (polling, rollups, crisis checks)")
     scheduler.add_argument("--once", action="store_true", help="enqueue what is due now and exit")

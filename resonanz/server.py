@@ -10,6 +10,7 @@ import getpass
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,7 +20,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django_tasks_db.compat import TASKS_LOGGER
-from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 
 def _uses_database_queue() -> bool:
@@ -40,8 +40,10 @@ def prepare() -> None:
 
 
 def _spawn(command: str) -> subprocess.Popen[bytes]:
-    # Quiet: one log line per task would bury the web server's log; failures are still logged.
-    return subprocess.Popen([sys.executable, "-m", "resonanz", command, "--quiet"])  # noqa: S603 (fixed arguments)
+    # Quiet: one log line per task would bury the web server's log; failures are still logged. The
+    # loop below restarts the worker, so it needs no supervisor of its own.
+    extra = ["--no-supervise"] if command == "worker" else []
+    return subprocess.Popen([sys.executable, "-m", "resonanz", command, "--quiet", *extra])  # noqa: S603 (fixed arguments)
 
 
 def _spawn_web(host: str, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -76,8 +78,13 @@ def serve(*, host: str, port: int, workers: int, with_worker: bool) -> int:
         while not stopping and web.poll() is None:
             for name, process in helpers.items():
                 if process.poll() is not None:
-                    print(f"{name} exited with {process.returncode}; restarting", file=sys.stderr, flush=True)
-                    time.sleep(1)
+                    if process.returncode != 0:  # a worker recycling itself exits with 0 (core/worker.py)
+                        print(
+                            f"{name} exited with {process.returncode}; restarting",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+                        time.sleep(1)
                     helpers[name] = _spawn(name)
             time.sleep(0.5)
     finally:
@@ -96,27 +103,32 @@ def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-def run_worker(*, queue: str, burst: bool, quiet: bool = False) -> int:
+def run_worker(
+    *,
+    queues: list[str],
+    burst: bool,
+    quiet: bool = False,
+    max_jobs: int | None = None,
+    max_memory_mb: int | None = None,
+) -> int:
+    """One worker in this process, serving ``queues`` in that order (core/worker.py)."""
+    from resonanz.core.worker import preload, run_database_worker, run_rq_worker
+
+    for name in (TASKS_LOGGER, "django_tasks_db", "rq.worker", "resonanz.core.worker"):
+        logging.getLogger(name).setLevel(logging.WARNING if quiet else logging.INFO)
+    seconds = preload()
+    logging.getLogger(__name__).info("worker %s: preloaded in %.1f s", os.getpid(), seconds)
     if _uses_database_queue():
-        options: dict[str, object] = {
-            "queue_name": queue,
-            "batch": burst,
-            "reload": False,
-            "startup_delay": not burst,
-        }
-        call_command(_QuietDbWorker() if quiet else "db_worker", **options)
+        run_database_worker(
+            queues=queues,
+            burst=burst,
+            max_jobs=max_jobs,
+            max_memory_mb=max_memory_mb,
+            worker_id=f"{socket.gethostname()}-{os.getpid()}"[:64],
+        )
     else:
-        call_command("rqworker", queue, job_class="django_tasks_rq.Job", burst=burst, with_scheduler=False)
+        run_rq_worker(queues=queues, burst=burst, max_jobs=max_jobs, max_memory_mb=max_memory_mb, quiet=quiet)
     return 0
-
-
-class _QuietDbWorker(DbWorkerCommand):
-    """The database worker logging warnings and failed tasks only (its verbosity 0 hides errors too)."""
-
-    def configure_logging(self, verbosity: int) -> None:
-        super().configure_logging(verbosity)
-        for name in (TASKS_LOGGER, "django_tasks_db"):
-            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def create_admin(*, username: str, email: str, password: str | None) -> int:

@@ -116,3 +116,27 @@ class Reaction(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["post", "user", "kind"], name="community_reaction_unique")
         ]
+
+
+class PostEntry(models.Model):
+    """The outbox of the community channel: a saved (new or edited) post whose entry work is still due.
+
+    Written in the transaction that saves the post, so a post is never saved without it (and a rolled
+    back post leaves none); the drain (community/entry.py) deletes it in the transaction that classifies,
+    ingests and screens the post. No job, worker or Redis outage can lose what waits here.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    edited = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A post whose processing keeps failing stops being retried after a few attempts (the error says why).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("post waiting for the inbox")
+        verbose_name_plural = _("posts waiting for the inbox")
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} ({'edited' if self.edited else 'new'})"

@@ -1,9 +1,8 @@
-"""Writes in the forum: threads, replies, edits, reactions. Every saved post enqueues "entered"."""
+"""Writes in the forum: threads, replies, edits, reactions. Every saved post is staged to enter the inbox."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -57,9 +56,11 @@ def clean_title(title: str) -> str:
 
 
 def _enqueue_entered(post: Post, *, edited: bool = False) -> None:
-    from resonanz.community.tasks import post_entered_task
+    # The outbox row is written in this transaction: no lost job or Redis outage can keep the post
+    # out of the inbox; the job enqueued after the commit only wakes the drain (community/entry.py).
+    from resonanz.community.entry import stage_entered
 
-    transaction.on_commit(partial(post_entered_task.enqueue, post_id=post.pk, edited=edited))
+    stage_entered(post, edited=edited)
 
 
 def _ensure_participant(user: AnyUser, brand: Brand) -> User:
@@ -206,7 +207,7 @@ def create_category(brand: Brand, *, name: str, slug: str, description: str = ""
 
 
 def process_entered_post(post_id: int, *, edited: bool = False) -> None:
-    """Work that follows a saved post: classification now, the inbox pipeline later. Idempotent."""
+    """Classify, ingest and screen one saved post now (jobs queued before the outbox). Idempotent."""
     from resonanz.community.entry import handle_entered_post
 
     post = Post.objects.filter(pk=post_id).select_related("brand", "thread").first()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from resonanz.accounts.permissions import AnyUser
 from resonanz.core.errors import InvalidInput
+from resonanz.core.queues import BULK
 from resonanz.inbox.models import InboundItem
 from resonanz.inbox.permissions import check_admin
 from resonanz.inbox.pipeline import process_pending
@@ -73,7 +74,7 @@ def import_file(
     assert channel is not None
     staged = StageResult()
     for start in range(0, len(posts), STAGE_BATCH):
-        staged.add(stage_batch(channel, posts[start : start + STAGE_BATCH], enqueue=not process))
+        staged.add(stage_batch(channel, posts[start : start + STAGE_BATCH], enqueue=not process, queue=BULK))
         if progress:
             progress("store", min(start + STAGE_BATCH, len(posts)), len(posts))
     summary.new, summary.duplicates = staged.new, staged.duplicates

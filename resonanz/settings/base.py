@@ -117,15 +117,26 @@ else:
         }
     }
 
+# Queues in the order every worker serves them (docs: README, scale mode): interactive and periodic work
+# (polling, crisis detection, notifications, replies, community posts) never waits behind bulk work
+# (imports, backfills, retraining, rollup rebuilds). A job running longer than its queue's timeout is
+# stopped; a job of a worker that died is queued again once the timeout (plus a margin) has passed.
+TASK_QUEUES = ["urgent", "default", "bulk"]
+TASK_TIMEOUTS = {"urgent": 300, "default": 900, "bulk": 3600}
 TASK_BACKEND = env.text("RESONANZ_TASK_BACKEND", "rq" if REDIS_URL else "database")
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": TASK_TIMEOUTS[name]}
+        for name in TASK_QUEUES
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 elif TASK_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}
+    }
 else:
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 # --- auth -----------------------------------------------------------------------------------
 # Argon2 first: new passwords get it, older hashes (PBKDF2, …) are upgraded at the next successful login.
@@ -228,7 +239,14 @@ RESONANZ: dict[str, Any] = {
         "resonanz.alerts.tasks.detect_crises_task": 300,
         "resonanz.insights.tasks.send_reports_task": 3600,
         "resonanz.core.tasks.refresh_planner_statistics_task": 3600,
+        # Safety nets: community posts still waiting for the inbox, tasks of workers that died.
+        "resonanz.community.tasks.sweep_entered_posts_task": 60,
+        "resonanz.core.tasks.requeue_abandoned_tasks_task": 60,
     },
+    # `resonanz worker` exits (and its supervisor starts a fresh one) after this many jobs or when its
+    # memory (RSS) exceeds this many MB, so a leak in one job cannot grow a worker without bound.
+    "WORKER_MAX_JOBS": env.integer("RESONANZ_WORKER_MAX_JOBS", 1000),
+    "WORKER_MAX_MEMORY_MB": env.integer("RESONANZ_WORKER_MAX_MEMORY_MB", 1024),
 }
 
 LOGGING = {

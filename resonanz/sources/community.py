@@ -34,6 +34,8 @@ def post_id_of(external: str | None) -> int | None:
 
 
 def to_incoming(post: Post) -> Any:
+    # reverse(): the worker loaded the URLconf before its first job (core/worker.py), so no task pays
+    # for importing every view module here.
     author = post.author
     return make_post(
         where=f"community post {post.pk}",
@@ -65,6 +67,41 @@ def ingest_post(post: Post, *, labels: dict[str, Any] | None = None, edited: boo
             text=post.body, **({"labels": labels} if labels is not None else {})
         )
     return ingest_now(channel, to_incoming(post), labels=labels)
+
+
+def ingest_posts(posts: list[Post], *, labels: dict[int, dict[str, Any]], edited: set[int]) -> None:
+    """Run the pipeline for many community posts at once (the drain of the community outbox).
+
+    ``labels``: each post's classification by post id, stored as is; ``edited``: ids of posts whose
+    stored message takes the new text. Idempotent: posts already in the inbox change nothing else.
+    """
+    from resonanz.inbox.models import InboundItem, Message
+    from resonanz.inbox.pipeline import process_batch
+    from resonanz.inbox.staging import stage_batch
+
+    by_brand: dict[int, list[Post]] = {}
+    for post in posts:
+        by_brand.setdefault(post.brand_id, []).append(post)
+    for group in by_brand.values():
+        channel = get_community_channel(group[0].brand)
+        for post in group:
+            if post.pk in edited:
+                Message.objects.filter(channel=channel, external_id=external_id(post)).update(
+                    text=post.body, labels=labels[post.pk]
+                )
+        by_external = {external_id(post): labels[post.pk] for post in group}
+        stage_batch(channel, [to_incoming(post) for post in group], enqueue=False)
+        item_ids = list(
+            InboundItem.objects.filter(
+                channel=channel, external_id__in=list(by_external), state=InboundItem.State.PENDING
+            ).values_list("pk", flat=True)
+        )
+        if item_ids:
+
+            def labeller(items: list[Any], known: dict[str, dict[str, Any]] = by_external) -> list[dict]:
+                return [known[item.external_id] for item in items]
+
+            process_batch(batch_size=len(item_ids), ids=item_ids, labeller=labeller)
 
 
 @transaction.atomic
