@@ -56,6 +56,7 @@ def learning_curve(
             continue
         calibration = cal.Calibration.from_dict(info["calibration"])
         operating = float(info.get("thresholds", {}).get("operating", 0.5))
+        offsets = np.asarray(info.get("offsets") or np.zeros(len(data.outputs)))
         features = space.transform(data.texts)
         targets = data.target_array()
         domains = np.asarray(data.domains)
@@ -94,7 +95,7 @@ def learning_curve(
                 head = cal.fold(raw, calibration)
                 logits = head.logits(features[test])
                 if data.kind == "softmax":
-                    pred = logits.argmax(axis=1)
+                    pred = (logits + offsets).argmax(axis=1)  # the shipped decision rule
                     curve[n] = round(macro_f1(targets[test], pred, len(data.outputs)), 4)
                 else:
                     pred = probabilities("sigmoid", logits)[:, 0] >= operating
