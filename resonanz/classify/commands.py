@@ -46,7 +46,7 @@ def _reporter() -> Callable[[str], None]:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .ml import artefact
-    from .ml.training import TrainConfig, train_all
+    from .ml.training import TrainConfig, reuse_from, train_all
 
     data_dir = Path(args.data) if args.data else default_data_dir()
     if not data_dir.is_dir():
@@ -67,6 +67,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         )
     out_dir = Path(args.out) if args.out else artefact.DEFAULT_DIR
     config = TrainConfig(data_dir=data_dir, seed=args.seed, folds=folds, permissive_only=args.permissive_only)
+    if folds < 2 and (artefact.DEFAULT_DIR / "manifest.json").exists():
+        # no out-of-domain folds in this run: keep the shipped artefact's calibration and thresholds
+        config.reuse = reuse_from(artefact.load(artefact.DEFAULT_DIR).manifest)
     try:
         trained = train_all(config, out_dir, progress=report)
     except ValueError as exc:
@@ -81,6 +84,16 @@ def cmd_train(args: argparse.Namespace) -> int:
                     f"  CV {name:<14} {domain:<22} micro_f1={metrics['micro_f1']:.4f} "
                     f"macro_f1={metrics['macro_f1']:.4f}{extra}"
                 )
+        for domain, metrics in info.get("loo", {}).get("domains", {}).items():
+            figures = " ".join(
+                f"{key}={value:.4f}"
+                for key, value in metrics.items()
+                if key in ("micro_f1", "macro_f1", "official_f1", "harmless_flagged", "coverage")
+                and value is not None
+            )
+            print(f"  LOO {name:<13} {domain:<22} {figures}")
+        if info.get("thresholds"):
+            print(f"  thresholds {name}: {info['thresholds']}")
     return 0
 
 
@@ -176,13 +189,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"error: {path}: no such file", file=sys.stderr)
         return 2
     classifier = pipeline.Classifier.load(Path(args.artefact)) if args.artefact else pipeline.get_classifier()
+    details: dict[str, Any] = {}
     try:
-        metrics = evaluate_file(classifier, args.task, path)
+        metrics = evaluate_file(classifier, args.task, path, details)
     except DataFormatError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"model {classifier.version}")
     print(format_report(args.task, metrics))
+    if "coverage" in details:
+        print(
+            f"coverage {details['coverage']:.4f} (share of posts not labelled uncertain; "
+            "uncertain posts are scored at their most probable label above)"
+        )
     print(json.dumps(metrics, ensure_ascii=False))
     return 0
 

@@ -18,7 +18,7 @@ from typing import Any
 from . import datasets as ds
 from .artefact import Artefact
 from .pipeline import ClassificationResult, Classifier
-from .training import TrainConfig, train_all
+from .training import TrainConfig, reuse_from, train_all
 
 Correction = tuple[str, str, str]  # (text, task, label)
 HOLDOUT_SHARE = 4  # one in HOLDOUT_SHARE corrections is held back (25 %)
@@ -102,6 +102,9 @@ def adapt(
     """Evaluate before/after on held-back corrections, then train the brand model on all of them."""
     train, held = split_corrections(corrections)
     before = accuracy_by_task(base, held)
+    # the base artefact's out-of-domain calibration and thresholds carry over: a brand's few
+    # corrections are too few to re-fit them, and leave-one-dataset-out would cost minutes
+    reuse = reuse_from(base.artefact.manifest)
     quick = TrainConfig(
         config.data_dir,
         seed=config.seed,
@@ -109,6 +112,18 @@ def adapt(
         permissive_only=config.permissive_only,
         max_features=config.max_features,
         min_df=config.min_df,
+        loo=False,
+        reuse=reuse,
+    )
+    config = TrainConfig(
+        config.data_dir,
+        seed=config.seed,
+        folds=config.folds,
+        permissive_only=config.permissive_only,
+        max_features=config.max_features,
+        min_df=config.min_df,
+        loo=False,
+        reuse=reuse,
     )
     after: dict[str, dict[str, float]] = {}
     if held:

@@ -57,6 +57,12 @@ LICENSES: dict[str, DatasetLicense] = {
         False,
         "Cieliebak et al. 2017, SB-10k",
     ),
+    "gahd": DatasetLicense(
+        "gahd",
+        "CC BY 4.0",
+        True,
+        "Goldzycher, Röttger, Schneider 2024, GAHD adversarial German hate speech (jagol/gahd)",
+    ),
     "brand_corrections": DatasetLicense(
         "brand_corrections", "the brand's own data", True, "label corrections made by the brand's agents"
     ),
@@ -151,6 +157,11 @@ def load_flausch(data_dir: Path) -> list[dict[str, str]]:
 
 def load_sb10k(data_dir: Path) -> list[dict[str, str]]:
     return _read_many(data_dir, "sb10k", ["train.tsv", "dev.tsv"], ["text", "sentiment"])
+
+
+def load_gahd(data_dir: Path) -> list[dict[str, str]]:
+    """GAHD train + dev (``_file`` tells them apart: dev is GAHD's test in leave-one-dataset-out)."""
+    return _read_many(data_dir, "gahd", ["train.tsv", "dev.tsv"], ["text", "offense"])
 
 
 def load_harmful(data_dir: Path) -> list[dict[str, str]]:

@@ -51,8 +51,19 @@ def _flag(value: bool, classes: tuple[str, ...]) -> str:
     return classes[1] if value else classes[0]
 
 
+def _sentiment_or_fallback(result: ClassificationResult) -> str:
+    """An abstention ("uncertain") is scored as the model's best guess (the label it would have given
+    without abstaining): the F1 figures stay comparable with every earlier run, and coverage is
+    reported next to them."""
+    if result.sentiment == "uncertain":
+        for entry in result.explanations.get("sentiment", []):
+            if "best_guess" in entry:
+                return str(entry["best_guess"])
+    return result.sentiment
+
+
 TASKS: dict[str, TaskSpec] = {
-    "sentiment": TaskSpec("sentiment", ("negative", "neutral", "positive"), lambda r: r.sentiment, False),
+    "sentiment": TaskSpec("sentiment", ("negative", "neutral", "positive"), _sentiment_or_fallback, False),
     "relevance": TaskSpec(
         "relevant", ("false", "true"), lambda r: _flag(r.relevant, ("false", "true")), False
     ),
@@ -66,8 +77,13 @@ TASKS: dict[str, TaskSpec] = {
 TASK_NAMES = (*TASKS, "aspects")
 
 
-def evaluate_file(classifier: Classifier, task: str, path: Path) -> dict[str, Any]:
-    """Metrics dict: task, n, micro_f1, macro_f1, per_class (+ official_f1 for GermEval 2018/2021)."""
+def evaluate_file(
+    classifier: Classifier, task: str, path: Path, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Metrics dict: task, n, micro_f1, macro_f1, per_class (+ official_f1 for GermEval 2018/2021).
+
+    ``details`` (optional) receives ``coverage``: the share of posts on which the task's head did
+    not abstain (sentiment and abuse heads; uncertain predictions are scored at their best guess)."""
     if task not in TASK_NAMES:
         raise ValueError(f"unknown task {task!r} (choose from {', '.join(TASK_NAMES)})")
     column = "aspects" if task == "aspects" else TASKS[task].column
@@ -79,6 +95,10 @@ def evaluate_file(classifier: Classifier, task: str, path: Path) -> dict[str, An
     spec = TASKS[task]
     ds.check_labels(rows, spec.column, spec.classes, path)
     results = classifier.classify_many([row["text"] for row in rows], explain=False)
+    if details is not None:
+        head = "sentiment" if task == "sentiment" else "abuse" if task in ("abuse", "toxic") else None
+        if head is not None:
+            details["coverage"] = sum(head not in r.uncertain for r in results) / len(results)
     metrics = single_label_metrics(
         [row[spec.column] for row in rows], [spec.predict(r) for r in results], spec.classes
     )

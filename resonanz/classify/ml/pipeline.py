@@ -87,6 +87,14 @@ class Classifier:
             np.concatenate([h.intercept for h in self.heads.values()]) if self.heads else np.zeros(0)
         )
         self._matchers: dict[tuple[BrandTopic, ...], TopicMatcher] = {}
+        # thresholds chosen on leave-one-dataset-out outputs (training.py / transfer.py); an artefact
+        # without them never abstains and never claims automation-grade confidence
+        infos = artefact.manifest.get("heads", {})
+        sentiment_t = infos.get("sentiment", {}).get("thresholds", {})
+        abuse_t = infos.get("abuse", {}).get("thresholds", {})
+        self.sentiment_abstain = float(sentiment_t.get("abstain", 0.0))
+        self.abuse_abstain = float(abuse_t.get("abstain", 0.0))
+        self.abuse_automation = float(abuse_t.get("automation", float("inf")))
 
     @classmethod
     def load(cls, directory: Path = art.DEFAULT_DIR) -> Classifier:
@@ -147,7 +155,25 @@ class Classifier:
                 probs, decision = scored[name]
                 flags[name] = (bool(decision[0]), round(float(probs[0]), 4))
         aspects, aspect_scores = self._aspects(scored)
-        criticism, criticism_reasons = rules.criticism_or_abuse(sentiment, flags["abuse"][0])
+        abuse, abuse_score = flags["abuse"]
+        confidence: dict[str, float] = {}
+        uncertain: list[str] = []
+        if sentiment == "uncertain":
+            uncertain.append("sentiment")
+            confidence["sentiment"] = sentiment_scores[exp["sentiment"][0]["best_guess"]]
+        elif sentiment_scores:
+            confidence["sentiment"] = sentiment_scores.get(sentiment, 0.0)
+        if "abuse" in scored:
+            confidence["abuse"] = round(abuse_score if abuse else 1.0 - abuse_score, 4)
+            if confidence["abuse"] < self.abuse_abstain:
+                uncertain.append("abuse")
+        criticism, criticism_reasons = rules.criticism_or_abuse(sentiment, abuse)
+        if sentiment == "uncertain" or ("abuse" in uncertain and sentiment == "negative"):
+            # criticism combines both labels: unsure about either, unsure about criticism
+            uncertain.append("criticism")
+            criticism_reasons.append("uncertain: " + " and ".join(h for h in uncertain if h != "criticism"))
+        p_criticism = sentiment_scores.get("negative", 0.0) * (1.0 - abuse_score)
+        confidence["criticism"] = round(p_criticism if criticism else 1.0 - p_criticism, 4)
         kind = rules.post_type(
             text,
             sentiment=sentiment,
@@ -181,6 +207,9 @@ class Classifier:
             explanations=exp,
             model_version=self.version,
             missing_models=missing,
+            abuse_confident="abuse" in scored and abuse_score >= self.abuse_automation,
+            uncertain=uncertain,
+            confidence=confidence,
         )
 
     def _sentiment(
@@ -196,7 +225,18 @@ class Classifier:
             return "neutral", {}
         probs, winner = scored["sentiment"]
         outputs = self.heads["sentiment"].outputs
-        return outputs[int(winner)], {o: round(float(p), 4) for o, p in zip(outputs, probs, strict=True)}
+        scores = {o: round(float(p), 4) for o, p in zip(outputs, probs, strict=True)}
+        guess = outputs[int(winner)]
+        if probs[int(winner)] < self.sentiment_abstain:
+            exp["sentiment"] = [
+                {
+                    "rule": f"uncertain: calibrated probability {probs[int(winner)]:.2f} of the best guess "
+                    f"({guess}) is below the abstain threshold {self.sentiment_abstain:.2f}",
+                    "best_guess": guess,
+                }
+            ]
+            return "uncertain", scores
+        return outputs[int(winner)], scores
 
     def _aspects(self, scored: Scored) -> tuple[list[str], dict[str, float]]:
         if "aspects" not in scored:

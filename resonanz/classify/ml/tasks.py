@@ -20,6 +20,10 @@ SENTIMENT_CLASSES = ["negative", "neutral", "positive"]
 # Aspect categories with too few examples to learn from are left out (they are listed in the docs).
 MIN_ASPECT_EXAMPLES = 15
 NOT_ABUSIVE_WEIGHT = 0.3  # chosen by CV: keeps GermEval 2018/2021 scores, cuts false abuse on complaints
+# Auxiliary sentiment evidence (weights chosen on leave-one-dataset-out figures, docs/classify.md):
+# Flausch candy speech as positive examples; offensive/toxic posts as weak negative examples.
+PRAISE_AS_POSITIVE_WEIGHT = 0.1
+ABUSE_AS_NEGATIVE_WEIGHT = 0.05
 
 
 @dataclass
@@ -32,8 +36,12 @@ class HeadData:
     groups: list[str] = field(default_factory=list)
     domains: list[str] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
+    subsets: list[str] = field(default_factory=list)  # source file of the row ("dev.tsv"), or ""
 
-    def add(self, text: str, target: object, group: str, domain: str, weight: float = 1.0) -> None:
+    def add(
+        self, text: str, target: object, group: str, domain: str, weight: float = 1.0, subset: str = ""
+    ) -> None:
+        self.subsets.append(subset)
         self.texts.append(text)
         self.targets.append(target)
         self.groups.append(group)
@@ -51,10 +59,14 @@ class HeadData:
 
 
 def _add_rows(
-    head: HeadData, rows: list[dict[str, str]], dataset: str, target: Callable[[dict[str, str]], object]
+    head: HeadData,
+    rows: list[dict[str, str]],
+    dataset: str,
+    target: Callable[[dict[str, str]], object],
+    weight: float = 1.0,
 ) -> None:
     for row in rows:
-        head.add(row["text"], target(row), ds.group_of(row, dataset), dataset)
+        head.add(row["text"], target(row), ds.group_of(row, dataset), dataset, weight, row.get("_file", ""))
 
 
 def germeval2017_heads(rows: list[dict[str, str]]) -> list[HeadData]:
@@ -86,6 +98,7 @@ def build_heads(data_dir: Path, *, permissive_only: bool = False) -> dict[str, H
         abuse, ds.load_germeval2018(data_dir), "germeval2018", lambda r: [int(r["offense"] == "OFFENSE")]
     )
     heads["abuse"] = abuse
+    _add_rows(abuse, ds.load_gahd(data_dir), "gahd", lambda r: [int(r["offense"] == "OFFENSE")])
     if "germeval2017" in allowed:
         # Customer complaints are criticism, not abuse: without these examples the abuse head flagged
         # 14 % of GermEval 2017 posts (its political-rant data equate "schon wieder" with abuse).
@@ -101,11 +114,37 @@ def build_heads(data_dir: Path, *, permissive_only: bool = False) -> dict[str, H
             heads[flag] = head
     if "germeval2025_flausch" in allowed:
         praise = HeadData("praise", "sigmoid", ["praise"])
-        _add_rows(
-            praise, ds.load_flausch(data_dir), "germeval2025_flausch", lambda r: [int(r["flausch"] == "yes")]
-        )
+        flausch = ds.load_flausch(data_dir)
+        _add_rows(praise, flausch, "germeval2025_flausch", lambda r: [int(r["flausch"] == "yes")])
         heads["praise"] = praise
+    _add_sentiment_evidence(heads, data_dir, allowed, abuse)
     return {name: head for name, head in heads.items() if head.texts}
+
+
+def _add_sentiment_evidence(
+    heads: dict[str, HeadData], data_dir: Path, allowed: set[str], abuse: HeadData
+) -> None:
+    """SB-10k tweets (3 classes), Flausch praise as positive and abuse as negative evidence.
+
+    The auxiliary rows keep their dataset as domain so leave-one-dataset-out can tell them apart;
+    they are never an evaluation domain of the sentiment head (they only carry one class)."""
+    sentiment = heads.get("sentiment") or HeadData("sentiment", "softmax", list(SENTIMENT_CLASSES))
+    if "sb10k" in allowed:
+        _add_rows(
+            sentiment, ds.load_sb10k(data_dir), "sb10k", lambda r: SENTIMENT_CLASSES.index(r["sentiment"])
+        )
+    if not sentiment.texts:
+        return  # no three-class data: one-class evidence alone cannot make a sentiment head
+    if "germeval2025_flausch" in allowed and PRAISE_AS_POSITIVE_WEIGHT > 0:
+        praise = [r for r in ds.load_flausch(data_dir) if r["flausch"] == "yes"]
+        _add_rows(sentiment, praise, "germeval2025_flausch", lambda r: 2, PRAISE_AS_POSITIVE_WEIGHT)
+    if ABUSE_AS_NEGATIVE_WEIGHT > 0:
+        for text, target, group, domain in zip(
+            abuse.texts, abuse.targets, abuse.groups, abuse.domains, strict=True
+        ):
+            if target == [1]:
+                sentiment.add(text, 0, group, domain, ABUSE_AS_NEGATIVE_WEIGHT)
+    heads["sentiment"] = sentiment
 
 
 # Labels a correction may carry per task, mapped to the head's target.
