@@ -48,6 +48,7 @@ FIGURE_LABELS = {
     "open": _("open"),
     "decided": _("decided with an action"),
     "dismissed": _("dismissed"),
+    "automatic_flags": _("flagged by the automatic screening for a person to look at (not counted above)"),
     "upheld": _("decision upheld"),
     "reversed": _("decision reversed"),
     "reversal_rate": _("share reversed"),
@@ -170,8 +171,12 @@ def _criticism_guard(brand: Brand, period: Period) -> dict[str, int]:
 
 def _reports(brand: Brand, period: Period) -> dict[str, int]:
     reports = Report.objects.filter(brand=brand, created_at__gte=period.start, created_at__lt=period.end)
-    counts = Counter(reports.values_list("status", flat=True))
-    return {"received": sum(counts.values()), **{status: counts[status] for status in Report.Status.values}}
+    flags = reports.filter(automated=True).count()  # the screening's own flags are not notices by people
+    counts = Counter(reports.filter(automated=False).values_list("status", flat=True))
+    return {
+        "received": sum(counts.values()), **{status: counts[status] for status in Report.Status.values},
+        "automatic_flags": flags,
+    }  # fmt: skip
 
 
 def build_report(brand: Brand, period: Period) -> dict[str, Any]:

@@ -39,6 +39,9 @@ class Report(TimeStampedModel):
     # The reporter says the post criticises the brand: the criticism guard then applies (four eyes),
     # whatever the classifier thinks. A reporter may find criticism off-topic and still be honest about it.
     criticism = models.BooleanField(_("the post criticises the brand"), default=False)
+    # Raised by the automatic screening, not a person: the classifier flagged abuse without the measured
+    # confidence that automation needs, so a moderator looks and nothing is hidden.
+    automated = models.BooleanField(_("flagged by the automatic screening"), default=False)
     decision = models.ForeignKey(
         "moderation.ModerationDecision", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="reports",

@@ -6,6 +6,9 @@ threshold, whose precision measured on datasets left out of training is at least
 A raw score alone is not enough: on posts unlike the training data a high score can be topic words, not
 an insult. The brand's own threshold is an additional, stricter condition, never a way around it.
 Labels stored before the contract lack the flag and are never hidden automatically.
+
+A post the classifier flags as abuse *without* that confidence is not hidden: it is put in the moderation
+queue as an automatic report, so a person looks at it (flagging for review acts on nothing).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from resonanz.community.models import Post, Visibility
 from resonanz.moderation import selectors
-from resonanz.moderation.models import Action, ModerationDecision, dsa
+from resonanz.moderation.models import Action, ModerationDecision, Report, dsa
 from resonanz.moderation.services.brand_settings import settings_for
 from resonanz.moderation.services.decisions import lock_post
 from resonanz.moderation.services.effects import make_effective
@@ -50,12 +53,11 @@ def screen_post(post: Post) -> ModerationDecision | None:
     post = fresh
     settings = settings_for(post.brand)
     score = _score(post)
-    if (
-        score is None
-        or not _confident(post)
-        or score < settings.auto_hide_threshold
-        or selectors.is_criticism(post)
-    ):
+    if score is None or selectors.is_criticism(post):
+        return None
+    if not _confident(post) or score < settings.auto_hide_threshold:
+        if (post.labels or {}).get("abuse") is True:
+            flag_for_review(post, score=score)
         return None
     rule = selectors.get_current_rule(post.brand, settings.auto_hide_rule_number)
     if rule is None:
@@ -86,3 +88,21 @@ def screen_post(post: Post) -> ModerationDecision | None:
         decision.rules.set([rule])
         make_effective(decision, post=post)
     return decision
+
+
+def flag_for_review(post: Post, *, score: float) -> Report | None:
+    """Queue ``post`` for a moderator as an automatic report (once; never after a decision). Nothing is
+    hidden: the classifier's flag without measured confidence is a hint, not a verdict."""
+    with transaction.atomic():
+        post = lock_post(post)
+        if post.visibility != Visibility.VISIBLE or ModerationDecision.objects.filter(post=post).exists():
+            return None
+        if Report.objects.filter(post=post, automated=True).exists():
+            return None
+        note = _(
+            "The automatic screening thinks this post may be abusive (probability %(score).0f %%), but not "
+            "with the confidence needed to hide it. Please look at it."
+        ) % {"score": score * 100}
+        return Report.objects.create(
+            brand=post.brand, post=post, reporter=None, reason=Report.Reason.ABUSE, note=note, automated=True
+        )

@@ -215,7 +215,10 @@ def act_on_post(
 
 def _fill_automation(decision: ModerationDecision, post: Post) -> None:
     """A human decision; detection was automated if the automatic screening flagged the post first."""
-    flagged = ModerationDecision.objects.filter(post=post, decided_by__isnull=True).exists()
+    flagged = (
+        ModerationDecision.objects.filter(post=post, decided_by__isnull=True).exists()
+        or Report.objects.filter(post=post, automated=True).exists()
+    )
     decision.automated_detection = dsa.AutomatedDetection.YES if flagged else dsa.AutomatedDetection.NO
     decision.automated_decision = dsa.AutomatedDecision.NOT_AUTOMATED
 

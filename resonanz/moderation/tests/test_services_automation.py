@@ -111,3 +111,28 @@ def test_unlabelled_post_is_ignored(brand, rules):
     post.labels = {}
     post.save(update_fields=["labels"])
     assert services.screen_post(post) is None
+
+
+def test_flagged_without_confidence_is_queued_once_for_a_person_and_never_hidden(brand, rules):
+    from resonanz.moderation.models import Report
+
+    post = post_with_labels(brand, abuse=0.7, abuse_confident=False)
+    assert services.screen_post(post) is None and services.screen_post(post) is None  # idempotent
+    post.refresh_from_db()
+    [report] = Report.objects.filter(post=post)
+    assert post.visibility == Visibility.VISIBLE and report.automated and report.reporter is None
+    assert report.reason == "abuse" and "70 %" in report.note
+    assert [item.post for item in selectors.list_queue(brand)] == [post]
+    from resonanz.moderation.periods import current_month, parse_period
+    from resonanz.moderation.transparency import build_report
+
+    figures = build_report(brand, parse_period(current_month(brand.timezone), tz=brand.timezone))
+    assert figures["reports"]["received"] == 0 and figures["reports"]["automatic_flags"] == 1
+
+
+def test_criticism_is_never_flagged_automatically(brand, rules):
+    from resonanz.moderation.models import Report
+
+    post = post_with_labels(brand, abuse=0.7, abuse_confident=False, criticism=True)
+    assert services.screen_post(post) is None
+    assert not Report.objects.exists()
