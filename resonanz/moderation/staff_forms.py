@@ -13,23 +13,43 @@ from resonanz.moderation.models import POST_ACTIONS, Action, Appeal, HouseRuleVe
 THREAD_FORM_ACTIONS = (Action.HIDE, Action.REMOVE, Action.LOCK, Action.UNLOCK)
 
 
-class ActionForm(forms.Form):
-    action = forms.ChoiceField(
-        label=_("Action"), widget=forms.RadioSelect,
-        choices=[(value, label) for value, label in Action.choices if value in POST_ACTIONS],
-    )  # fmt: skip
+class RuleCitingForm(forms.Form):
+    """What every moderation decision form has: the rules cited, the facts, the legal ground and the state
+    the moderator saw (the services check them; the fields are optional here)."""
+
     rules = forms.TypedMultipleChoiceField(
         label=_("House rules"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Cite at least one rule."),
+    )  # fmt: skip
+    facts = forms.CharField(
+        label=_("Facts relied on (optional)"), required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    legal_ground = forms.CharField(
+        label=_("Legal ground, if the content is illegal"), required=False, max_length=500,
+        help_text=_("E.g. § 185 StGB. Leave empty for a breach of the house rules."),
+    )  # fmt: skip
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, version: HouseRuleVersion | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = version.rules.all() if version else []
+        field: forms.TypedMultipleChoiceField = self.fields["rules"]  # type: ignore[assignment]
+        field.choices = [(rule.pk, f"§{rule.number} {rule.title}") for rule in rules]
+
+
+class ActionForm(RuleCitingForm):
+    field_order = [
+        "action", "rules", "explanation", "facts", "category", "keywords", "legal_ground", "restrict_days",
+    ]  # fmt: skip
+    action = forms.ChoiceField(
+        label=_("Action"), widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Action.choices if value in POST_ACTIONS],
     )  # fmt: skip
     explanation = forms.CharField(
         label=_("Explanation for the author"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown to the author in the statement of reasons. No personal data of others."),
-    )  # fmt: skip
-    facts = forms.CharField(
-        label=_("Facts relied on (optional)"), required=False, max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     category = forms.ChoiceField(
         label=_("Category (DSA)"), required=False,
@@ -39,52 +59,24 @@ class ActionForm(forms.Form):
         label=_("Keywords (DSA)"), required=False, choices=dsa.CategoryKeyword.choices,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
-    legal_ground = forms.CharField(
-        label=_("Legal ground, if the content is illegal"), required=False, max_length=500,
-        help_text=_("E.g. § 185 StGB. Leave empty for a breach of the house rules."),
-    )  # fmt: skip
     restrict_days = forms.IntegerField(
         label=_("Restrict for how many days"), required=False, min_value=1, max_value=365
     )
-    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, version: HouseRuleVersion | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        rules = version.rules.all() if version else []
-        field: forms.TypedMultipleChoiceField = self.fields["rules"]  # type: ignore[assignment]
-        field.choices = [(rule.pk, f"§{rule.number} {rule.title}") for rule in rules]
 
 
-class ThreadActionForm(forms.Form):
+class ThreadActionForm(RuleCitingForm):
     """Hide, remove, lock or unlock a whole thread: the same rules and explanation as for one post."""
 
+    field_order = ["action", "rules", "explanation", "facts", "legal_ground"]
     action = forms.ChoiceField(
         label=_("Action"), widget=forms.RadioSelect,
         choices=[(value, label) for value, label in Action.choices if value in THREAD_FORM_ACTIONS],
-    )  # fmt: skip
-    rules = forms.TypedMultipleChoiceField(
-        label=_("House rules"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Cite at least one rule."),
     )  # fmt: skip
     explanation = forms.CharField(
         label=_("Explanation for the authors"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Every author whose post disappears gets it in their statement of reasons."),
     )  # fmt: skip
-    facts = forms.CharField(
-        label=_("Facts relied on (optional)"), required=False, max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
-    legal_ground = forms.CharField(
-        label=_("Legal ground, if the content is illegal"), required=False, max_length=500,
-    )  # fmt: skip
-    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, version: HouseRuleVersion | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        rules = version.rules.all() if version else []
-        field: forms.TypedMultipleChoiceField = self.fields["rules"]  # type: ignore[assignment]
-        field.choices = [(rule.pk, f"§{rule.number} {rule.title}") for rule in rules]
 
 
 class ReasonForm(forms.Form):
