@@ -367,15 +367,18 @@ def seed_demo(brand: Brand, *, now: datetime) -> dict[str, int]:
     plan = PLANS.get(brand.slug)
     if plan is None or before["rule_versions"]:
         return dict.fromkeys(before, 0)
-    seeder = Seeder(brand=brand, now=now)
-    plan(seeder)
-    seeder.run()
     if brand.slug in THRESHOLDS:
         manager = brand.memberships.filter(role=Role.MANAGER).select_related("user").first()
         if manager is not None:
-            services.update_moderation_settings(
-                brand, by=manager.user, auto_hide_threshold=THRESHOLDS[brand.slug]
-            )
+            # Set when the team was formed (a public log entry: after the role grants, before the history).
+            latest = brand.modlog.order_by("-seq").values_list("created_at", flat=True).first()
+            with clock.at((latest or now - timedelta(days=365)) + timedelta(minutes=1)):
+                services.update_moderation_settings(
+                    brand, by=manager.user, auto_hide_threshold=THRESHOLDS[brand.slug]
+                )
+    seeder = Seeder(brand=brand, now=now)
+    plan(seeder)
+    seeder.run()
     # The history's notices count as delivered at their time: loading the demo mails nobody.
     Notice.objects.filter(brand=brand, pk__gt=last_notice).update(emailed_at=F("created_at"))
     after = _counts(brand)

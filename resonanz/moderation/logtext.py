@@ -30,6 +30,14 @@ ROLE_TITLES = {
 }
 
 
+SETTING_NAMES = {
+    "auto_hide_threshold": gettext_lazy("threshold for automatic hiding"),
+    "auto_hide_rule_number": gettext_lazy("rule cited by automatic hiding"),
+    "appeal_window_days": gettext_lazy("appeal window (days)"),
+    "approver_min_role_days": gettext_lazy("days in role before approving"),
+}
+
+
 def role_name(role: str | None) -> str:
     return str(ROLE_NAMES.get(role or "", _("the team")))
 
@@ -81,6 +89,9 @@ def entry_title(entry: ModLogEntry) -> str:
         return _("Deletion freeze switched on") if payload.get("on") else _("Deletion freeze switched off")
     if kind == ModLogEntry.Kind.FREEZE_OVERRIDE:
         return _("Deletion freeze overridden for one post")
+    if kind == ModLogEntry.Kind.SETTINGS:
+        names = ", ".join(str(SETTING_NAMES.get(k, k)) for k in sorted(payload.get("changed") or {}))
+        return _("Moderation settings changed: %(names)s") % {"names": names}
     return _("Excerpt of entry %(seq)s removed for legal reasons") % {"seq": payload.get("redacts")}
 
 
@@ -94,6 +105,12 @@ def entry_summary(entry: ModLogEntry, *, appeal_outcome: str | None = None) -> s
         lines.append(_("Rejected by %(who)s.") % {"who": role_name(payload["rejected_by_role"])})
     if entry.kind == ModLogEntry.Kind.ROLE and payload.get("old_role") and payload.get("new_role"):
         lines.append(_("Role before: %(role)s.") % {"role": role_title(payload["old_role"])})
+    if entry.kind == ModLogEntry.Kind.SETTINGS:
+        for name, (old, new) in sorted((payload.get("changed") or {}).items()):
+            lines.append(
+                _("%(name)s: %(old)s → %(new)s.")
+                % {"name": SETTING_NAMES.get(name, name), "old": f"{old:g}", "new": f"{new:g}"}
+            )
     if entry.kind == ModLogEntry.Kind.PROPOSED:
         if payload.get("approver_available"):
             lines.append(

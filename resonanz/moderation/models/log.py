@@ -35,6 +35,7 @@ class ModLogEntry(models.Model):
         REDACTION = "redaction", _("Excerpt removed for legal reasons")
         PROPOSED = "proposed", _("Proposal waiting for a second person")
         ROLE = "role", _("Role changed")
+        SETTINGS = "settings", _("Moderation settings changed")
 
     class ExcerptState(models.TextChoices):
         NONE = "none", _("No content")

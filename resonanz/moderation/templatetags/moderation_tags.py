@@ -49,6 +49,11 @@ def log_title(entry: ModLogEntry) -> str:
 
 
 @register.filter
+def log_summary(entry: ModLogEntry) -> str:
+    return logtext.entry_summary(entry)
+
+
+@register.filter
 def log_actor(entry: ModLogEntry) -> str:
     """Who acted, by role: the decider of a decision, the manager of a freeze or rules change."""
     return logtext.role_name(entry.payload.get("decided_by_role") or entry.payload.get("by_role"))

@@ -260,3 +260,17 @@ def test_roles_change_at_the_command_line_as_the_operator(brand, member, capsys)
     assert role_of(User.objects.get(pk=member.pk), brand) == Role.REVIEWER
     assert ModLogEntry.objects.get(kind="role").payload["by_role"] == "operator"
     assert main(["set-role", brand.slug, "niemand", "moderator"]) == 2
+
+
+def test_changes_of_the_guard_settings_are_public_log_entries(client, brand, manager):
+    from resonanz.moderation.audit import replay_log
+
+    services.update_moderation_settings(brand, by=manager, approver_min_role_days=1)
+    services.update_moderation_settings(brand, by=manager, approver_min_role_days=1)  # no change, no entry
+    services.update_moderation_settings(brand, by=manager, territorial_scope=["DE", "AT"])  # no guard setting
+    [entry] = ModLogEntry.objects.filter(kind=ModLogEntry.Kind.SETTINGS)
+    assert entry.payload["changed"] == {"approver_min_role_days": [7.0, 1.0]}
+    assert entry.payload["by_role"] == "manager"
+    page = client.get(f"/b/{brand.slug}/moderation/log/").content.decode()
+    assert "Moderation settings changed: days in role before approving" in page and "7 → 1" in page
+    assert replay_log(brand)[1] == []  # the audit takes the new kind in its stride
