@@ -98,19 +98,19 @@ def check_encryption_keys(app_configs: object = None, **kwargs: object) -> list[
     """Production refuses to start without a key list: each server inventing its own key would leave the
     others unable to read what it stored."""
     configured = bool(os.environ.get("RESONANZ_ENCRYPTION_KEYS", "").strip())
-    if not configured and product_setting("REQUIRE_ENCRYPTION_KEYS"):
-        if not env.encryption_key_file().exists():
-            return [
-                Error(
-                    "RESONANZ_ENCRYPTION_KEYS is not set.",
-                    hint="Set it to one or more Fernet keys, comma-separated, newest first (make one with "
-                    "'python -c \"from cryptography.fernet import Fernet; "
-                    "print(Fernet.generate_key().decode())\"'), or place them one a line in "
-                    f"{env.encryption_key_file()} (mode 0600). Stored channel credentials are encrypted "
-                    "with it.",
-                    id="resonanz.E010",
-                )
-            ]
+    required = product_setting("REQUIRE_ENCRYPTION_KEYS")
+    if not configured and required and not env.encryption_key_file().exists():
+        return [
+            Error(
+                "RESONANZ_ENCRYPTION_KEYS is not set.",
+                hint="Set it to one or more Fernet keys, comma-separated, newest first (make one with "
+                "'python -c \"from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())\"'), or place them one a line in "
+                f"{env.encryption_key_file()} (mode 0600). Stored channel credentials are encrypted "
+                "with it.",
+                id="resonanz.E010",
+            )
+        ]
     if not configured and not env.encryption_key_file().exists():
         return []  # the embedded mode creates its key file on first use
     try:

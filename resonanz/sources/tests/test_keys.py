@@ -43,17 +43,17 @@ def stored(brand, brand_admin, keys):
         brand, kind=ChannelKind.BLUESKY, name="Bluesky", secrets=BLUESKY, enabled=False, by=brand_admin
     )
     store_connector_secrets(bluesky, SESSION)
+    token = encrypt_credentials({"token": "t"})
     mastodon = Channel.objects.create(
-        brand=brand, kind=ChannelKind.MASTODON, name="Mastodon", credentials=encrypt_credentials({"token": "t"})
+        brand=brand, kind=ChannelKind.MASTODON, name="Mastodon", credentials=token
     )
     endpoint, plain = create_webhook_endpoint(brand, url="http://127.0.0.1:9/in", by=brand_admin)
     return {"bluesky": bluesky, "mastodon": mastodon, "endpoint": endpoint, "plain": plain}
 
 
 def _tokens() -> list[str]:
-    return [*Channel.objects.order_by("pk").values_list("credentials", flat=True)] + [
-        *WebhookEndpoint.objects.order_by("pk").values_list("secret", flat=True)
-    ]
+    channels = Channel.objects.order_by("pk").values_list("credentials", flat=True)
+    return [*channels, *WebhookEndpoint.objects.order_by("pk").values_list("secret", flat=True)]
 
 
 def _readable_with(key: str, token: str) -> bool:
@@ -77,7 +77,8 @@ def test_every_stored_credential_round_trips_through_a_rotation(stored, keys):
 
     keys(NEW)  # and removes the old one after the rotation
     assert channel_secrets(Channel.objects.get(pk=stored["bluesky"].pk)) == before["bluesky"]
-    assert decrypt_credentials(Channel.objects.get(pk=stored["mastodon"].pk).credentials) == before["mastodon"]
+    mastodon = Channel.objects.get(pk=stored["mastodon"].pk)
+    assert decrypt_credentials(mastodon.credentials) == before["mastodon"]
     assert decrypt_credentials(WebhookEndpoint.objects.get().secret) == {"secret": stored["plain"]}
     again = rotate_keys()
     assert (again.rewritten, again.current) == (0, 3)
