@@ -187,6 +187,7 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
     from resonanz.insights.commands import register as register_insights
     from resonanz.moderation.commands import register as register_moderation
     from resonanz.moderation.role_commands import register as register_roles
+    from resonanz.sources.commands import register as register_sources
 
     for register in (
         register_classify,
@@ -194,6 +195,7 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
         register_roles,
         register_inbox,
         register_insights,
+        register_sources,
     ):
         register(sub)
 

@@ -98,6 +98,42 @@ def log_signing_key() -> bytes:
     return key
 
 
+ENCRYPTION_KEY_FILE = "encryption_keys"
+
+
+def encryption_key_file() -> Path:
+    """Where the embedded mode keeps its credential keys: one Fernet key a line, newest first."""
+    return data_dir() / ENCRYPTION_KEY_FILE
+
+
+def encryption_keys(create: bool = True) -> list[str]:
+    """The keys that encrypt stored credentials, newest first (the first encrypts, all decrypt).
+
+    ``RESONANZ_ENCRYPTION_KEYS`` (comma-separated) wins; otherwise the key file in the data dir, generated
+    on first use with mode 0600 when ``create`` is true. Production passes ``create=False``: several
+    servers must share one key list, so none may invent its own. Independent of SECRET_KEY on purpose:
+    rotating that must not make stored credentials unreadable. An empty list means no key is configured.
+    """
+    keys = listing("RESONANZ_ENCRYPTION_KEYS", [])
+    if keys:
+        return keys
+    key_file = encryption_key_file()
+    if create:
+        from cryptography.fernet import Fernet
+
+        try:  # O_EXCL: of two processes starting together, one creates the key and both read it
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(Fernet.generate_key().decode() + "\n")
+    if not key_file.exists():
+        return []
+    lines = (line.strip() for line in key_file.read_text().splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def log_name() -> str:
     """The prefix of the moderation log's origin line (``<name>/<brand slug>``), e.g. the host name."""
     return os.environ.get("RESONANZ_LOG_NAME", "resonanz").strip() or "resonanz"

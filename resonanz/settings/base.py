@@ -205,6 +205,9 @@ RESONANZ: dict[str, Any] = {
     "PUBLIC_URL": env.text("RESONANZ_PUBLIC_URL").strip().rstrip("/"),
     # Production settings turn this on: the system check then refuses to start without PUBLIC_URL.
     "REQUIRE_PUBLIC_URL": False,
+    # Production settings turn this on: no generated key file, and the system check refuses to start
+    # without RESONANZ_ENCRYPTION_KEYS or a key file (sources/keys.py).
+    "REQUIRE_ENCRYPTION_KEYS": False,
     # Where rate-limit counters and replay markers live: "auto" = Redis if it is the cache, else the
     # database (core/counters.py); never the file cache.
     "LIMIT_STORE": "auto",

@@ -21,3 +21,4 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_REFERRER_POLICY = "same-origin"
 RESONANZ["REQUIRE_PUBLIC_URL"] = True  # the system check refuses to start without RESONANZ_PUBLIC_URL
+RESONANZ["REQUIRE_ENCRYPTION_KEYS"] = True  # the system check refuses to start without a key list

@@ -29,3 +29,5 @@ RESONANZ["LIMIT_STORE"] = "cache"
 RESONANZ["OUTBOUND_ALLOWED_NETWORKS"] = ["127.0.0.0/8", "::1/128"]
 # A fixed key signs the moderation log's checkpoints in tests, so no key file is written to the data dir.
 os.environ.setdefault("RESONANZ_LOG_SIGNING_KEY", "dGVzdC1vbmx5LWtleS1mb3ItcmVzb25hbnotdGVzdHM=")
+# A fixed credential key, so no key file is written to the data dir; the key tests change it themselves.
+os.environ.setdefault("RESONANZ_ENCRYPTION_KEYS", "Gk5BNtCAtTB2Tvw0D5PZL55gqOb8w4YZrk_vCcHGbJs=")
