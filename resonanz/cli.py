@@ -187,6 +187,7 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
     from resonanz.insights.commands import register as register_insights
     from resonanz.moderation.commands import register as register_moderation
     from resonanz.moderation.role_commands import register as register_roles
+    from resonanz.privacy.commands import register as register_privacy
 
     for register in (
         register_classify,
@@ -194,6 +195,7 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
         register_roles,
         register_inbox,
         register_insights,
+        register_privacy,
     ):
         register(sub)
 
