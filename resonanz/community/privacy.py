@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from resonanz.accounts.models import Brand, User
 from resonanz.community.models import Post, Reaction, Thread, Visibility

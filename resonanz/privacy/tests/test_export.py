@@ -72,7 +72,9 @@ def history(brand, member, moderator, brand_admin, rules):
     """A member who posted, reported, was moderated, appealed, got a role and wrote to the brand."""
     other_post = post_with_labels(brand, body="Ein Beitrag eines anderen")
     report = services.report_post(other_post, reason="abuse", note="Das ist beleidigend", by=member)
-    mine = post_with_labels(brand, body="Mein harscher Beitrag", abuse=0.3, abuse_confident=True, author=member)
+    mine = post_with_labels(
+        brand, body="Mein harscher Beitrag", abuse=0.3, abuse_confident=True, author=member
+    )
     decision = services.hide_post(mine, by=moderator, rules=[rule(brand)], explanation="Beleidigung.")
     appeal = services.open_appeal(decision, by=member, text="Das war keine Beleidigung.")
     services.change_role(member, brand=brand, role=Role.AGENT, by=brand_admin)
@@ -96,9 +98,7 @@ def test_export_holds_every_record_about_the_person(history, member):
     assert [r["text"] for r in records["moderation.Appeal"]] == ["Das war keine Beleidigung."]
     assert {r["decision"] for r in records["moderation.Notice"]} == {history["decision"].pk}
     assert Notice.objects.filter(recipient=member).count() == len(records["moderation.Notice"])
-    assert [(r["old_role"], r["new_role"]) for r in records["moderation.RoleGrant"]] == [
-        ("member", "agent")
-    ]
+    assert [(r["old_role"], r["new_role"]) for r in records["moderation.RoleGrant"]] == [("member", "agent")]
     texts = [r["text"] for r in records["inbox.Message"]]
     assert "Meine Frage per Mail" in texts and "Unsere Antwort an Sie" in texts
     assert "Frage eines Fremden" not in texts  # somebody else's conversation
