@@ -98,7 +98,7 @@ def _record(obj: models.Model, user: User) -> dict[str, Any]:
 
 def _rows(label: str, condition: Q, user: User) -> list[dict[str, Any]]:
     model = apps.get_model(label)
-    return [_record(obj, user) for obj in model._default_manager.filter(condition).order_by("pk")]
+    return [_record(obj, user) for obj in model._default_manager.filter(condition).distinct().order_by("pk")]
 
 
 def export_person(user: User) -> dict[str, Any]:
