@@ -187,6 +187,7 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
     from resonanz.insights.commands import register as register_insights
     from resonanz.moderation.commands import register as register_moderation
     from resonanz.moderation.role_commands import register as register_roles
+    from resonanz.privacy.commands import register as register_privacy
     from resonanz.sources.commands import register as register_sources
 
     for register in (
@@ -196,6 +197,7 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
         register_inbox,
         register_insights,
         register_sources,
+        register_privacy,
     ):
         register(sub)
 

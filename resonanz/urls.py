@@ -23,6 +23,7 @@ urlpatterns = [
     path("b/<slug:brand_slug>/moderation/", include("resonanz.moderation.staff_urls")),
     path("b/<slug:brand_slug>/insights/", include("resonanz.insights.urls")),
     path("b/<slug:brand_slug>/alerts/", include("resonanz.alerts.urls")),
+    path("b/<slug:brand_slug>/privacy/", include("resonanz.privacy.urls")),
     path("b/<slug:brand_slug>/topics/", include("resonanz.classify.urls")),
     path("b/<slug:brand_slug>/bilanz/", include("resonanz.insights.public_urls")),
 ]

@@ -9,27 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from resonanz.accounts.models import Brand, User
 from resonanz.community.models import Post, Reaction, Thread, Visibility
 from resonanz.community.services import sync_thread_visibility
 from resonanz.inbox.services.privacy import forget_member
+from resonanz.privacy.export import export_person
 
 REMOVED_TEXT = "[gelöscht / deleted]"
 
 
 def export_user_data(user: User) -> dict[str, Any]:
+    """The complete export (``records``: every model about the person, see privacy/export.py) with the
+    forum sections first, readable without knowing the model names."""
     posts = Post.objects.filter(author=user).select_related("brand", "thread").order_by("created_at")
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "account": {
-            "username": user.username,
-            "email": user.email,
-            "display_name": user.display_name,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
+    return export_person(user) | {
         "memberships": [
             {"brand": m.brand.slug, "role": m.role, "since": m.created_at.isoformat()}
             for m in user.memberships.select_related("brand")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "resonanz.inbox",
     "resonanz.insights",
     "resonanz.alerts",
+    "resonanz.privacy",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,8 @@ RESONANZ: dict[str, Any] = {
         # Safety nets: community posts still waiting for the inbox, tasks of workers that died.
         "resonanz.community.tasks.sweep_entered_posts_task": 60,
         "resonanz.core.tasks.requeue_abandoned_tasks_task": 60,
+        # Daily: personal data past each brand's retention period (docs/privacy.md).
+        "resonanz.privacy.tasks.apply_retention_task": 86400,
     },
     # `resonanz worker` exits (and its supervisor starts a fresh one) after this many jobs or when its
     # memory (RSS) exceeds this many MB, so a leak in one job cannot grow a worker without bound.
