@@ -31,6 +31,7 @@ from django_tasks_db.management.commands.db_worker import Worker as DbWorker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from resonanz.core.health import WORKER, beat
 from resonanz.core.queues import queue_timeout
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class PriorityDbWorker(DbWorker):
     def run(self) -> None:
         log.info("worker %s serving %s", self.worker_id, ",".join(self.queue_names))
         while self.running:
+            beat(WORKER)  # /readyz: a worker is alive (throttled; one cache write per few seconds)
             close_old_connections()
             task_result, answered = self.next_task()
             if task_result is not None:
@@ -178,6 +180,12 @@ def rq_worker_class() -> type:
         an exit when its memory grows past the limit."""
 
         max_memory_mb: int | None = None
+
+        def heartbeat(self, *args: Any, **kwargs: Any) -> None:
+            # RQ beats while idle and between jobs; /readyz reads ours from the cache like the database
+            # worker's.
+            super().heartbeat(*args, **kwargs)
+            beat(WORKER)
 
         def execute_job(self, job: Any, queue: Any) -> None:
             close_old_connections()
