@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import logging.config
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
@@ -121,19 +124,25 @@ def test_logging_settings_put_the_request_id_into_every_text_line(settings):
     logging.config.dictConfig(config)  # the configuration Django applies is valid
 
 
-def test_json_log_format_is_chosen_by_the_environment(monkeypatch):
-    import importlib
-
-    from resonanz.settings import base
-
-    monkeypatch.setenv("RESONANZ_LOG_FORMAT", "json")
-    try:
-        reloaded = importlib.reload(base)
-        assert reloaded.LOGGING["formatters"]["main"] == {"()": "resonanz.core.logs.JsonFormatter"}
-        logging.config.dictConfig(reloaded.LOGGING)
-    finally:
-        monkeypatch.delenv("RESONANZ_LOG_FORMAT")
-        importlib.reload(base)
+def test_json_log_format_is_chosen_by_the_environment(tmp_path):
+    """A fresh process with RESONANZ_LOG_FORMAT=json writes its log lines as JSON objects."""
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('resonanz.probe').warning('Hallo %s', 'Welt')"
+    )
+    env = {
+        **os.environ,
+        "RESONANZ_LOG_FORMAT": "json",
+        "RESONANZ_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "resonanz.settings.test",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    entry = json.loads(done.stderr.strip().splitlines()[-1])
+    assert entry["logger"] == "resonanz.probe" and entry["message"] == "Hallo Welt"
+    assert entry["level"] == "WARNING" and entry["request_id"] == "-"
 
 
 # --- readiness ------------------------------------------------------------------------------
@@ -243,10 +252,11 @@ def test_metrics_report_what_the_database_holds(client, settings, brand, other_b
     # One received two minutes ago counts for the total only.
     old = InboundItem.objects.create(channel=channel, external_id="old", payload={})
     InboundItem.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(minutes=2))
-    late, on_time, _closed = (conversation_factory(brand, channel=channel, n=n) for n in (1, 2, 3))
-    Conversation.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    late, on_time, closed = (conversation_factory(brand, channel=channel, n=n) for n in (1, 2, 3))
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Conversation.objects.filter(pk=late.pk).update(due_at=an_hour_ago)
     Conversation.objects.filter(pk=on_time.pk).update(due_at=timezone.now() + timedelta(hours=1))
-    Conversation.objects.filter(pk=_closed.pk).update(status="closed", due_at=timezone.now() - timedelta(hours=1))
+    Conversation.objects.filter(pk=closed.pk).update(status="closed", due_at=an_hour_ago)
     conversation_factory(other_brand)
     ModerationDecision.objects.create(
         brand=brand, action="hide", status=ModerationDecision.Status.PENDING_APPROVAL, explanation="x",
@@ -258,9 +268,10 @@ def test_metrics_report_what_the_database_holds(client, settings, brand, other_b
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain; version=0.0.4")
     newest = InboundItem.objects.order_by("-id").values_list("id", flat=True)[0]
     assert sample(text, "resonanz_posts_received_total") == newest
-    assert sample(text, "resonanz_posts_received_last_minute") == InboundItem.objects.filter(
-        received_at__gte=timezone.now() - timedelta(minutes=1)
-    ).count()
+    assert (
+        sample(text, "resonanz_posts_received_last_minute")
+        == InboundItem.objects.filter(received_at__gte=timezone.now() - timedelta(minutes=1)).count()
+    )
     assert sample(text, "resonanz_posts_received_last_minute") >= 3
     assert sample(text, f'resonanz_open_conversations{{brand="{brand.slug}"}}') == 2
     assert sample(text, f'resonanz_open_conversations{{brand="{other_brand.slug}"}}') == 1
