@@ -22,6 +22,7 @@ from resonanz.classify.services import classify_many, classify_post
 from resonanz.core import health, logs, metrics
 from resonanz.core.errortracking import init_sentry
 from resonanz.core.scheduler import run_scheduler
+from resonanz.core.tests.test_worker import rq  # noqa: F401  (fixture: RQ on the test Redis)
 from resonanz.core.worker import run_database_worker
 from resonanz.inbox.models import Conversation, InboundItem
 from resonanz.inbox.tests.factories import channel_factory, conversation_factory
@@ -210,6 +211,21 @@ def test_the_database_worker_writes_its_heartbeat_and_queues_are_measured(settin
         assert health.queue_depths() == {"urgent": 0, "default": 0, "bulk": 0}
         checks = {c.name: c for c in health.readiness().checks}
         assert checks["worker_heartbeat"].ok and checks["queue_bulk"].ok
+
+
+@pytest.mark.redis
+@pytest.mark.usefixtures("rq")
+@pytest.mark.django_db(transaction=True)
+def test_the_rq_worker_writes_its_heartbeat_and_rq_queues_are_measured():
+    from resonanz.core.worker import run_rq_worker
+
+    idle_job.enqueue()
+    idle_job.enqueue()
+    assert health.queue_depths() == {"urgent": 0, "default": 0, "bulk": 2}
+    assert health.last_beat(health.WORKER) is None
+    run_rq_worker(queues=TASK_QUEUES, burst=True, max_jobs=None, max_memory_mb=None, quiet=True)
+    assert health.queue_depths() == {"urgent": 0, "default": 0, "bulk": 0}
+    assert health.last_beat(health.WORKER) is not None
 
 
 # --- metrics --------------------------------------------------------------------------------
