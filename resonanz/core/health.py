@@ -48,6 +48,11 @@ def last_beat(role: str) -> float | None:
     return float(value) if value is not None else None
 
 
+def tasks_run_inline() -> bool:
+    """The immediate backend (tests, ``RESONANZ_TASK_BACKEND=immediate``): no queue, no worker."""
+    return settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
+
+
 def queue_depths() -> dict[str, int] | None:
     """Jobs waiting to run per queue (urgent, default, bulk); None when tasks run inline (no queue)."""
     queues = list(settings.TASK_QUEUES)
@@ -135,7 +140,7 @@ def _queues() -> list[Check]:
 
 def _heartbeat(role: str, now: float) -> Check:
     name = f"{role}_heartbeat"
-    if role == WORKER and queue_depths_inline():
+    if role == WORKER and tasks_run_inline():
         return Check(name, True, "tasks run inline; no worker needed")
     try:
         seen = last_beat(role)
@@ -147,10 +152,6 @@ def _heartbeat(role: str, now: float) -> Check:
     limit = settings.HEALTH_MAX_HEARTBEAT_AGE
     ok = age <= limit
     return Check(name, ok, "" if ok else f"last seen {age} s ago, more than {limit} s", age)
-
-
-def queue_depths_inline() -> bool:
-    return settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
 
 
 def readiness(*, now: float | None = None) -> Readiness:

@@ -18,8 +18,7 @@ from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponse
 
-from resonanz.core.clientip import _address, parse_trusted
-from resonanz.core.config import product_setting
+from resonanz.core.clientip import from_trusted_proxy
 
 HEADER = "X-Request-ID"
 NO_REQUEST = "-"
@@ -29,21 +28,10 @@ VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 request_id: ContextVar[str] = ContextVar("request_id", default=NO_REQUEST)
 
 
-def _from_trusted_proxy(request: HttpRequest) -> bool:
-    """Did a proxy we trust (RESONANZ_TRUSTED_PROXIES) hand us this request? Only its header is believed."""
-    trusted = parse_trusted(str(product_setting("TRUSTED_PROXIES")))
-    if not trusted:
-        return False
-    if isinstance(trusted, int):  # a fixed chain of proxies that nobody can bypass
-        return True
-    remote = _address(str(request.META.get("REMOTE_ADDR", "")))
-    return remote is not None and any(remote in network for network in trusted)
-
-
 def incoming_id(request: HttpRequest) -> str:
     """The id of this request: a trusted proxy's well-formed ``X-Request-ID``, else a fresh uuid."""
     sent = str(request.META.get("HTTP_X_REQUEST_ID", "")).strip()
-    if sent and VALID_ID.match(sent) and _from_trusted_proxy(request):
+    if sent and VALID_ID.match(sent) and from_trusted_proxy(request):
         return sent
     return uuid.uuid4().hex
 

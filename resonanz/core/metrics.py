@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -93,7 +94,10 @@ def may_read_metrics(request: HttpRequest) -> bool:
     sent = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
     if token and sent and hmac.compare_digest(sent.encode(), token.encode()):
         return True
-    networks = [ipaddress.ip_network(n.strip(), strict=False) for n in settings.METRICS_ALLOWED_NETWORKS]
+    try:
+        networks = [ipaddress.ip_network(n.strip(), strict=False) for n in settings.METRICS_ALLOWED_NETWORKS]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"RESONANZ_METRICS_ALLOWED_NETWORKS: {exc}") from exc
     address = client_address(request)
     return address is not None and any(address in network for network in networks)
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import override_settings
 from django.utils import timezone
@@ -94,6 +95,10 @@ def test_request_id_of_trusted_proxy_is_kept_if_well_formed(rf, settings):
     # A line break would let a client forge log lines: such an id is replaced.
     response, _ = run_logged_request(rf, HTTP_X_REQUEST_ID="a\nb", REMOTE_ADDR="127.0.0.1")
     assert response[logs.HEADER] != "a\nb"
+    settings.RESONANZ = {**settings.RESONANZ, "TRUSTED_PROXIES": "1"}  # a fixed chain: always a proxy
+    response, _ = run_logged_request(rf, HTTP_X_REQUEST_ID="edge-4712", REMOTE_ADDR="203.0.113.9")
+    assert response[logs.HEADER] == "edge-4712"
+    settings.RESONANZ = {**settings.RESONANZ, "TRUSTED_PROXIES": "127.0.0.0/8"}
     # From outside the trusted networks the header is not believed.
     response, _ = run_logged_request(rf, HTTP_X_REQUEST_ID="edge-4711", REMOTE_ADDR="203.0.113.9")
     assert response[logs.HEADER] != "edge-4711"
@@ -249,6 +254,13 @@ def test_metrics_from_an_allowed_network_need_no_token(client, settings):
     settings.METRICS_ALLOWED_NETWORKS = ["10.0.0.0/8"]
     assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 401
+
+
+def test_a_typo_in_the_metrics_networks_is_named(rf, settings):
+    settings.METRICS_TOKEN = ""
+    settings.METRICS_ALLOWED_NETWORKS = ["10.0.0.0/33"]
+    with pytest.raises(ImproperlyConfigured, match="RESONANZ_METRICS_ALLOWED_NETWORKS"):
+        metrics.may_read_metrics(rf.get("/metrics"))
 
 
 def sample(text: str, name: str) -> float:
