@@ -11,7 +11,10 @@ than ``HEALTH_MAX_HEARTBEAT_AGE`` means none of them is running.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -41,6 +44,26 @@ def beat(role: str, *, now: float | None = None) -> None:
         _last_beat[role] = now
     except Exception:  # the cache being down is /readyz's to report, not a reason to stop working
         log.warning("could not write the %s heartbeat", role, exc_info=True)
+
+
+@contextmanager
+def beating(role: str, *, every: float = BEAT_EVERY) -> Iterator[None]:
+    """Beat from a background thread while the block runs: a worker busy with one long job (an import
+    may take up to its queue's timeout) is still alive, and must not make /readyz fail."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            beat(role)
+            stop.wait(every)
+
+    thread = threading.Thread(target=loop, name=f"{role}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def last_beat(role: str) -> float | None:

@@ -31,7 +31,7 @@ from django_tasks_db.management.commands.db_worker import Worker as DbWorker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from resonanz.core.health import WORKER, beat
+from resonanz.core.health import WORKER, beat, beating
 from resonanz.core.queues import queue_timeout
 
 log = logging.getLogger(__name__)
@@ -169,7 +169,8 @@ def run_database_worker(
         max_memory_mb=max_memory_mb,
     )
     worker.configure_signals()
-    worker.run()
+    with beating(WORKER):
+        worker.run()
 
 
 def rq_worker_class() -> type:
@@ -212,4 +213,5 @@ def run_rq_worker(
     # RecyclingWorker's own setting (django_rq's signature only knows rq's Worker).
     worker.max_memory_mb = max_memory_mb  # type: ignore[attr-defined]
     # RQ takes the first queue, in this order, that has a job: urgent before default before bulk.
-    worker.work(burst=burst, max_jobs=max_jobs, logging_level="WARNING" if quiet else "INFO")
+    with beating(WORKER):
+        worker.work(burst=burst, max_jobs=max_jobs, logging_level="WARNING" if quiet else "INFO")

@@ -8,6 +8,7 @@ import logging.config
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 
@@ -190,6 +191,18 @@ def test_heartbeats_are_throttled_per_process():
     assert health.last_beat(health.WORKER) == 1000.0
     health.beat(health.WORKER, now=1011.0)
     assert health.last_beat(health.WORKER) == 1011.0
+
+
+def test_a_worker_busy_with_a_long_job_keeps_beating(monkeypatch):
+    monkeypatch.setattr(health, "BEAT_EVERY", 0.0)  # no throttle, so the test need not wait 10 s
+    with health.beating(health.WORKER, every=0.02):
+        deadline = time.time() + 5
+        while health.last_beat(health.WORKER) is None and time.time() < deadline:
+            time.sleep(0.01)
+        first = health.last_beat(health.WORKER)
+        time.sleep(0.2)  # the main thread is busy with a job
+        assert first is not None and health.last_beat(health.WORKER) > first
+    assert not any(thread.name == "worker-heartbeat" for thread in threading.enumerate())
 
 
 @pytest.mark.django_db
