@@ -17,6 +17,7 @@ from resonanz.classify.ml.tasks import CORRECTION_LABELS, TYPE_LABELS
 from resonanz.classify.ml.topics import DEFAULT_SIMILARITY, BrandTopic
 from resonanz.classify.models import LabelCorrection, Task, Topic
 from resonanz.core.errors import InvalidInput
+from resonanz.core.metrics import timed_classification
 
 MAX_TEXT = 20_000
 MAX_BATCH = 1000  # texts per classify_many call from the API (the inbox batches itself)
@@ -59,7 +60,9 @@ def classify_post(
     is saved from the result.
     """
     found = _topics_for(brand_slug, topics)
-    return get_classifier(brand_slug=brand_slug).classify(text, topics=found, explain=explain)
+    classifier = get_classifier(brand_slug=brand_slug)  # outside the timing: loading happens once
+    with timed_classification(1):  # /metrics: resonanz_classification_seconds
+        return classifier.classify(text, topics=found, explain=explain)
 
 
 def classify_many(
@@ -77,7 +80,9 @@ def classify_many(
     if not texts:
         return []
     found = _topics_for(brand_slug, topics)
-    return get_classifier(brand_slug=brand_slug).classify_many(list(texts), topics=found, explain=explain)
+    classifier = get_classifier(brand_slug=brand_slug)
+    with timed_classification(len(texts)):
+        return classifier.classify_many(list(texts), topics=found, explain=explain)
 
 
 def record_correction(

@@ -87,6 +87,17 @@ def client_address(request: HttpRequest) -> IPAddress | None:
     return current
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Did a proxy we trust hand us this request (so its own headers, e.g. ``X-Request-ID``, count)?"""
+    trusted = parse_trusted(str(product_setting("TRUSTED_PROXIES")))
+    if not trusted:
+        return False
+    if isinstance(trusted, int):  # a fixed chain of proxies that nobody can bypass
+        return True
+    remote = _address(str(request.META.get("REMOTE_ADDR", "")))
+    return remote is not None and any(remote in network for network in trusted)
+
+
 def client_ident(request: HttpRequest) -> str:
     """A bucket name for the client: the address, IPv6 cut to its /64."""
     address = client_address(request)

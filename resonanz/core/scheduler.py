@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.utils.module_loading import import_string
 
 from resonanz.core.config import product_setting
+from resonanz.core.health import SCHEDULER, beat
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def enqueue_due(now: float | None = None) -> list[str]:
 
 def run_scheduler(*, once: bool = False, sleep: Callable[[float], None] = time.sleep) -> int:
     while True:
+        beat(SCHEDULER)  # /readyz: the scheduler is alive
         for path in enqueue_due():
             log.info("enqueued %s", path)
         if once:

@@ -31,6 +31,7 @@ from django_tasks_db.management.commands.db_worker import Worker as DbWorker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from resonanz.core.health import WORKER, beat, beating
 from resonanz.core.queues import queue_timeout
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class PriorityDbWorker(DbWorker):
     def run(self) -> None:
         log.info("worker %s serving %s", self.worker_id, ",".join(self.queue_names))
         while self.running:
+            beat(WORKER)  # /readyz: a worker is alive (throttled; one cache write per few seconds)
             close_old_connections()
             task_result, answered = self.next_task()
             if task_result is not None:
@@ -167,7 +169,8 @@ def run_database_worker(
         max_memory_mb=max_memory_mb,
     )
     worker.configure_signals()
-    worker.run()
+    with beating(WORKER):
+        worker.run()
 
 
 def rq_worker_class() -> type:
@@ -178,6 +181,12 @@ def rq_worker_class() -> type:
         an exit when its memory grows past the limit."""
 
         max_memory_mb: int | None = None
+
+        def heartbeat(self, *args: Any, **kwargs: Any) -> None:
+            # RQ beats while idle and between jobs; /readyz reads ours from the cache like the database
+            # worker's.
+            super().heartbeat(*args, **kwargs)
+            beat(WORKER)
 
         def execute_job(self, job: Any, queue: Any) -> None:
             close_old_connections()
@@ -204,4 +213,5 @@ def run_rq_worker(
     # RecyclingWorker's own setting (django_rq's signature only knows rq's Worker).
     worker.max_memory_mb = max_memory_mb  # type: ignore[attr-defined]
     # RQ takes the first queue, in this order, that has a job: urgent before default before bulk.
-    worker.work(burst=burst, max_jobs=max_jobs, logging_level="WARNING" if quiet else "INFO")
+    with beating(WORKER):
+        worker.work(burst=burst, max_jobs=max_jobs, logging_level="WARNING" if quiet else "INFO")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "resonanz.core.logs.RequestIdMiddleware",  # first: every later log line of the request has its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -255,11 +256,41 @@ RESONANZ: dict[str, Any] = {
     "WORKER_MAX_MEMORY_MB": env.integer("RESONANZ_WORKER_MAX_MEMORY_MB", 1024),
 }
 
+# Every line names its time, level, logger and request id (core/logs.py); RESONANZ_LOG_FORMAT=json writes
+# one JSON object per line instead. Records outside a request (workers, commands) carry the id "-".
+LOG_FORMAT = env.text("RESONANZ_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "resonanz.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "main": {"()": "resonanz.core.logs.JsonFormatter"}
+        if LOG_FORMAT == "json"
+        else {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "main"}
+    },
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
     # httpx logs every request at INFO; feeds are polled every minute, so only problems are worth a line
     "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
+
+# --- operations: readiness thresholds, metrics, error tracking (docs/operations.md) -----------
+# /readyz answers 503 when a queue holds more ready jobs than this, or a worker's or the scheduler's
+# last heartbeat is older than this many seconds.
+HEALTH_MAX_QUEUE_DEPTH = {
+    "urgent": env.integer("RESONANZ_HEALTH_MAX_URGENT", 100),
+    "default": env.integer("RESONANZ_HEALTH_MAX_DEFAULT", 1000),
+    "bulk": env.integer("RESONANZ_HEALTH_MAX_BULK", 10000),
+}
+HEALTH_MAX_HEARTBEAT_AGE = env.integer("RESONANZ_HEALTH_MAX_HEARTBEAT_AGE", 120)
+# /metrics is off unless a bearer token is set, or addresses (networks) allowed to read it without one.
+METRICS_TOKEN = env.text("RESONANZ_METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env.listing("RESONANZ_METRICS_ALLOWED_NETWORKS", [])
+# SENTRY_DSN turns on error tracking when sentry-sdk is installed (pip install 'resonanz[sentry]').
+SENTRY_DSN = env.text("SENTRY_DSN")
+if SENTRY_DSN:
+    from resonanz.core.errortracking import init_sentry
+
+    init_sentry(SENTRY_DSN)
