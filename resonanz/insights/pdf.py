@@ -15,9 +15,9 @@ from resonanz.insights.reports import format_value
 
 # fpdf2 subsets the font with fontTools, which logs every glyph at INFO: noise in the CLI and the worker.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
-# A Unicode TrueType font (umlauts, €, „“, –, ≥) shipped with the package, so reports look the same on
-# every machine (fonts/LICENSE.txt: the Bitstream Vera licence allows bundling). The system copy and
-# the Latin-1 core font are only fallbacks for an installation that lost its package data.
+# A Unicode TrueType font (umlauts, €, German quotes, dashes, ≥) shipped with the package, so reports
+# look the same on every machine (fonts/LICENSE.txt: the Bitstream Vera licence allows bundling). The
+# system copy and the Latin-1 core font are only fallbacks for an installation without package data.
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_CANDIDATES = [FONT_DIR / "DejaVuSans.ttf", Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
 

@@ -12,7 +12,7 @@ from resonanz.insights.pdf import render_pdf
 from resonanz.insights.reports import build_report
 
 pytestmark = pytest.mark.django_db
-TITLE = "Ärger über 5 € Aufpreis – „Zug“"
+TITLE = "Ärger über 5 € Aufpreis \u2013 „Zug“"
 
 
 def _streams(document: bytes) -> list[bytes]:
@@ -44,5 +44,5 @@ def test_german_text_renders_with_the_embedded_bundled_font(brand, monkeypatch):
     assert re.search(rb"/BaseFont /[A-Z]{6}\+DejaVuSans", document)
     assert b"/Helvetica" not in document  # no Latin-1 core-font fallback
     unicode_maps = b"".join(s for s in _streams(document) if b"beginbfchar" in s or b"beginbfrange" in s)
-    for char in "Äü€–„“":
+    for char in "Äü€\u2013„“":
         assert f"<{ord(char):04X}>".encode() in unicode_maps, char
