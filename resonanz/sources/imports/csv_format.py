@@ -48,7 +48,12 @@ def parse_time(value: str) -> datetime | None:
         day, month, year, hour, minute, second = german.groups()
         full_year = int(year) + 2000 if len(year) == 2 else int(year)
         return datetime(
-            full_year, int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            full_year,
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
             tzinfo=GERMAN_ZONE,
         )
     try:
