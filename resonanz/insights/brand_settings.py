@@ -11,6 +11,7 @@ from resonanz.accounts.models import Brand
 from resonanz.accounts.permissions import AnyUser
 from resonanz.core.errors import InvalidInput
 from resonanz.insights.cycles import BusinessHours
+from resonanz.insights.holidays import STATES
 from resonanz.insights.models import InsightsSettings, ReportFrequency
 from resonanz.insights.permissions import check_manager
 
@@ -20,8 +21,11 @@ EDITABLE = (
     "business_start",
     "business_end",
     "business_days",
+    "holiday_state",
     "report_frequency",
 )
+# Settings that change which seconds count, so response times must be recomputed.
+HOURS_FIELDS = ("business_hours", "business_start", "business_end", "business_days", "holiday_state")
 
 
 def settings_for(brand: Brand) -> InsightsSettings:
@@ -38,6 +42,7 @@ def business_hours_for(settings: InsightsSettings | None) -> BusinessHours | Non
         days=frozenset(int(d) for d in settings.business_days if d.isdigit()),
         start_hour=settings.business_start,
         end_hour=settings.business_end,
+        holiday_state=settings.holiday_state,
     )
 
 
@@ -47,6 +52,8 @@ def _validate(values: dict[str, Any]) -> None:
     days = values["business_days"]
     if not days or any(d not in "0123456" for d in days):
         raise InvalidInput({"business_days": _("Choose at least one business day.")})
+    if values["holiday_state"] and values["holiday_state"] not in STATES:
+        raise InvalidInput({"holiday_state": _("Unknown federal state for public holidays.")})
     if values["report_frequency"] not in ReportFrequency.values:
         raise InvalidInput({"report_frequency": _("Unknown report frequency.")})
 
@@ -60,10 +67,7 @@ def update_insights_settings(brand: Brand, *, by: AnyUser, **values: Any) -> Ins
     merged = {name: values.get(name, getattr(settings, name)) for name in EDITABLE}
     merged["business_days"] = "".join(sorted(set(str(merged["business_days"]))))
     _validate(merged)
-    hours_changed = any(
-        merged[name] != getattr(settings, name)
-        for name in ("business_hours", "business_start", "business_end", "business_days")
-    )
+    hours_changed = any(merged[name] != getattr(settings, name) for name in HOURS_FIELDS)
     for name, value in merged.items():
         setattr(settings, name, value)
     settings.save()

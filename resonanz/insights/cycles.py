@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from resonanz.insights.holidays import is_holiday
+
 Kind = Literal["reopen", "in", "out"]
 # At the same instant a reopening comes first: the pipeline logs it with the customer message's time.
 _ORDER = {"reopen": 0, "in": 1, "out": 2}
@@ -113,6 +115,8 @@ class BusinessHours:
     days: frozenset[int]  # Monday = 0
     start_hour: int
     end_hour: int  # exclusive; 24 = midnight
+    # Public holidays are closed days. None: none at all; "": the nationwide ones; "BY": also Bavaria's.
+    holiday_state: str | None = None
 
     def seconds_between(self, start: datetime, end: datetime) -> int:
         """Seconds of [start, end) that fall into business hours in the brand's time zone."""
@@ -122,12 +126,15 @@ class BusinessHours:
         day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
         total = 0.0
         while day <= last:
-            if day.weekday() in self.days:
+            if day.weekday() in self.days and not self._holiday(day):
                 opens, closes = self._interval(day, zone)
                 overlap = (min(end, closes) - max(start, opens)).total_seconds()
                 total += max(0.0, overlap)
             day += timedelta(days=1)
         return int(total)
+
+    def _holiday(self, day: date) -> bool:
+        return self.holiday_state is not None and is_holiday(day, self.holiday_state)
 
     def _interval(self, day: date, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
         opens = datetime.combine(day, time(self.start_hour), tzinfo=zone)

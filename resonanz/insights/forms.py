@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resonanz.accounts.models import Brand
+from resonanz.insights.holidays import STATES
 from resonanz.insights.models import (
     KPI,
     Goal,
@@ -136,13 +137,28 @@ class InsightsSettingsForm(forms.Form):
     business_days = forms.MultipleChoiceField(
         label=_("Business days"), choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple, required=False
     )
+    holiday_state = forms.ChoiceField(
+        label=_("Public holidays of"),
+        choices=[("", _("Nationwide holidays only")), *STATES.items()],
+        required=False,
+        help_text=_(
+            "Public holidays do not count as business hours: the nationwide ones and those of this state."
+        ),
+    )
     report_frequency = forms.ChoiceField(
         label=_("Periodic report by e-mail"), choices=ReportFrequency.choices
     )
 
     @staticmethod
     def initial_for(settings: InsightsSettings) -> dict[str, Any]:
-        names = ("public_bilanz", "business_hours", "business_start", "business_end", "report_frequency")
+        names = (
+            "public_bilanz",
+            "business_hours",
+            "business_start",
+            "business_end",
+            "holiday_state",
+            "report_frequency",
+        )
         return {name: getattr(settings, name) for name in names} | {
             "business_days": list(settings.business_days)
         }

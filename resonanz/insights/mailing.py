@@ -20,12 +20,19 @@ from resonanz.insights.reports import build_report, render_html
 
 def due_period(frequency: str, today: date) -> str | None:
     """The label of the last finished period for the frequency (None when reports are off)."""
+    found = _last_finished(frequency, today)
+    return found[0] if found else None
+
+
+def _last_finished(frequency: str, today: date) -> tuple[str, date] | None:
+    """(label, last day) of the last finished period."""
     if frequency == ReportFrequency.WEEKLY:
         monday = today - timedelta(days=today.weekday() + 7)
-        return f"{monday.isoformat()}..{(monday + timedelta(days=6)).isoformat()}"
+        sunday = monday + timedelta(days=6)
+        return f"{monday.isoformat()}..{sunday.isoformat()}", sunday
     if frequency == ReportFrequency.MONTHLY:
         last = today.replace(day=1) - timedelta(days=1)
-        return f"{last.year}-{last.month:02d}"
+        return f"{last.year}-{last.month:02d}", last
     return None
 
 
@@ -52,14 +59,23 @@ def send_report(brand: Brand, label: str, recipients: list[str]) -> None:
 
 
 def send_due_reports(*, now: datetime | None = None) -> int:
-    """Idempotent: a (brand, period) that was mailed is recorded and never mailed again."""
+    """Idempotent: a (brand, period) that was mailed is recorded and never mailed again.
+
+    The scheduler enqueues this job on its first tick, i.e. right when ``resonanz run`` starts. A
+    report that was missed while the server was down is still sent then (it was never sent), but a
+    period that ended before the brand existed is not: a fresh install or a new brand would otherwise
+    get last month's empty report the moment the server starts."""
     now = now or timezone.now()
     sent = 0
     for brand in Brand.objects.filter(is_active=True):
-        today = now.astimezone(zoneinfo.ZoneInfo(brand.timezone)).date()
-        label = due_period(settings_for(brand).report_frequency, today)
+        zone = zoneinfo.ZoneInfo(brand.timezone)
+        today = now.astimezone(zone).date()
+        finished = _last_finished(settings_for(brand).report_frequency, today)
         recipients = _recipients(brand)
-        if label is None or not recipients:
+        if finished is None or not recipients:
+            continue
+        label, last_day = finished
+        if brand.created_at.astimezone(zone).date() > last_day:
             continue
         delivery, created = ReportDelivery.objects.get_or_create(brand=brand, period=label)
         if not created:

@@ -15,8 +15,11 @@ from resonanz.insights.reports import format_value
 
 # fpdf2 subsets the font with fontTools, which logs every glyph at INFO: noise in the CLI and the worker.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
-# A Unicode TrueType font where the system has one (umlauts, “-”, “≥”); else the core font in Latin-1.
-FONT_CANDIDATES = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
+# A Unicode TrueType font (umlauts, €, German quotes, dashes, ≥) shipped with the package, so reports
+# look the same on every machine (fonts/LICENSE.txt: the Bitstream Vera licence allows bundling). The
+# system copy and the Latin-1 core font are only fallbacks for an installation without package data.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_CANDIDATES = [FONT_DIR / "DejaVuSans.ttf", Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
 
 
 class _Pdf(FPDF):

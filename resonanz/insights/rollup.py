@@ -130,7 +130,12 @@ class Context:
         if hours is None:
             return self.zones[brand_id].key
         days = "".join(str(d) for d in sorted(hours.days))
-        return f"{self.zones[brand_id].key}|{days}|{hours.start_hour}-{hours.end_hour}"
+        signature = f"{self.zones[brand_id].key}|{days}|{hours.start_hour}-{hours.end_hour}"
+        # With the holidays in the signature, stored response times are recomputed when the state
+        # changes, and once after the upgrade that introduced holidays.
+        if hours.holiday_state is not None:
+            signature += f"|holidays:{hours.holiday_state or 'DE'}"
+        return signature
 
 
 def _units(day: date) -> tuple[tuple[str, date], tuple[str, date]]:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from resonanz.accounts.models import Brand
+from resonanz.insights.holidays import STATES
 from resonanz.sources.models import Channel
 
 
@@ -58,6 +59,14 @@ class InsightsSettings(models.Model):
     )
     # ISO weekdays as digits, Monday = 0 (Python's weekday()).
     business_days = models.CharField(_("business days"), max_length=7, default="01234")
+    # Public holidays are never business hours: the nationwide ones always, a state's own with its code.
+    holiday_state = models.CharField(
+        _("federal state for public holidays"),
+        max_length=2,
+        blank=True,
+        default="",
+        choices=[("", _("Nationwide holidays only")), *STATES.items()],
+    )
     report_frequency = models.CharField(
         _("periodic report"), max_length=8, choices=ReportFrequency.choices, default=ReportFrequency.MONTHLY
     )

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from resonanz.accounts.models import Brand
 from resonanz.cli import main
 from resonanz.insights import rollup
 from resonanz.insights.mailing import due_period, send_due_reports
@@ -82,6 +83,7 @@ def test_due_periods():
 
 
 def test_monthly_report_is_mailed_once_to_managers(brand, manager, data):
+    Brand.objects.filter(pk=brand.pk).update(created_at=datetime(2026, 9, 1, tzinfo=UTC))
     now = datetime(2026, 11, 1, 8, tzinfo=UTC)
     assert send_due_reports(now=now) == 1
     assert send_due_reports(now=now) == 0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from resonanz.sources.imports.base import ImportFormatError, ParsedFile, read_text, stable_id
 from resonanz.sources.incoming import IncomingError, make_post
@@ -27,13 +29,39 @@ def parse_mapping(spec: str) -> dict[str, str]:
     return mapping
 
 
+# German exports (Excel, many social-media tools) write "31.12.2025 14:05", "31.12.2025" or
+# "31.12.25 14:05:33" in local time without a zone, so those are read as German time.
+GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+GERMAN_ZONE = ZoneInfo("Europe/Berlin")
+
+
 def parse_time(value: str) -> datetime | None:
+    """ISO 8601 (without a zone: UTC), Unix seconds, or a German date with optional time (German time).
+    Raises ValueError naming the accepted formats when the value is none of them."""
     value = value.strip()
     if not value:
         return None
     if value.isdigit():
         return datetime.fromtimestamp(int(value[:10]), tz=UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    german = GERMAN_DATE.fullmatch(value)
+    if german:
+        day, month, year, hour, minute, second = german.groups()
+        full_year = int(year) + 2000 if len(year) == 2 else int(year)
+        return datetime(
+            full_year,
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=GERMAN_ZONE,
+        )
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            "expected ISO 8601 (2025-12-31T14:05), a German date (31.12.2025 14:05) or Unix seconds"
+        ) from None
 
 
 def _delimiter(text: str) -> str:

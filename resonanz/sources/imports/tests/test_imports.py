@@ -30,7 +30,11 @@ def test_csv_with_mapping_imports_and_reports_rejected_lines(brand):
     assert (summary.read, summary.new, summary.duplicates) == (5, 3, 0)
     assert summary.rejected == [
         ("generic.csv: line 4", "empty text"),
-        ("generic.csv: line 5", "unreadable date 'morgen': Invalid isoformat string: 'morgen'"),
+        (
+            "generic.csv: line 5",
+            "unreadable date 'morgen': expected ISO 8601 (2025-12-31T14:05), "
+            "a German date (31.12.2025 14:05) or Unix seconds",
+        ),
     ]
     assert Message.objects.count() == 3
     assert Conversation.objects.get(thread_key="t1").message_count == 2
