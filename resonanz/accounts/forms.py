@@ -57,3 +57,15 @@ class TokenForm(forms.Form):
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
     confirm = forms.BooleanField(label=_("Yes, delete my account."))
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=20,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )  # fmt: skip
+
+
+class DisableSecondFactorForm(SecondFactorForm):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)

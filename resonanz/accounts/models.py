@@ -57,6 +57,10 @@ class Brand(TimeStampedModel):
         choices=DeletionPolicy.choices, default=DeletionPolicy.ANONYMISE,
     )  # fmt: skip
     is_active = models.BooleanField(default=True)
+    staff_require_second_factor = models.BooleanField(
+        _("staff must use a second factor"), default=False,
+        help_text=_("Moderators, managers and admins of this brand must switch on a second factor (TOTP)."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]
@@ -119,3 +123,23 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class TwoFactor(TimeStampedModel):
+    """A user's TOTP second factor. ``secret`` is a token of ``sources/crypto.py`` (never the plain
+    base32 key); it counts only once ``confirmed_at`` is set, i.e. after the user typed a valid code."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last time step used, so a code cannot be replayed within its 90-second window.
+    last_step = models.BigIntegerField(default=0)
+    # SHA-256 hex digests of the unused recovery codes; a used one is removed.
+    recovery_hashes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")
+
+    def __str__(self) -> str:
+        return f"TOTP for {self.user}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from resonanz.accounts.models import Brand, Membership, Role, User
-from resonanz.core.errors import NotAllowed
+from resonanz.accounts.models import Brand, Membership, Role, TwoFactor, User
+from resonanz.core.errors import NotAllowed, SecondFactorRequired
 
 AnyUser = User | AnonymousUser
 
@@ -33,6 +33,24 @@ def check_role(user: AnyUser | None, brand: Brand, minimum: Role) -> None:
     if not has_role(user, brand, minimum):
         raise NotAllowed(
             _("This needs the role “%(role)s” in %(brand)s.") % {"role": minimum.label, "brand": brand.name}
+        )
+    check_staff_second_factor(user, brand, minimum)
+
+
+def check_staff_second_factor(user: AnyUser | None, brand: Brand, minimum: Role) -> None:
+    """With the brand setting on, moderators and above may use staff functions only with a second factor.
+
+    Checked here, with every role check, so pages, API and CLI are all covered; members' own actions
+    (minimum MEMBER) stay possible so nobody is locked out of the community itself."""
+    if not brand.staff_require_second_factor or minimum.rank < Role.AGENT.rank:
+        return
+    role = role_of(user, brand)
+    if role is None or role.rank < Role.MODERATOR.rank or user is None:
+        return
+    if not TwoFactor.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists():
+        raise SecondFactorRequired(
+            _("%(brand)s requires staff to use a second factor: switch it on in your account settings.")
+            % {"brand": brand.name}
         )
 
 

@@ -16,15 +16,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from resonanz.accounts import lockout, selectors, services
+from resonanz.accounts import lockout, selectors, services, twofactor
 from resonanz.accounts.forms import (
     DeleteAccountForm,
+    DisableSecondFactorForm,
     LoginForm,
     RevokingPasswordChangeForm,
     RevokingSetPasswordForm,
+    SecondFactorForm,
     SignUpForm,
     TokenForm,
 )
+from resonanz.accounts.models import User
 from resonanz.core.errors import DomainError, NotFound
 from resonanz.core.links import public_base_url
 from resonanz.core.ratelimit import check_rate, client_key
@@ -82,6 +85,18 @@ class ThrottledLoginView(auth_views.LoginView):
             return locked_out_page(request, locked)
         return cast(HttpResponse, super().post(request, *args, **kwargs))
 
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        user = form.get_user()
+        if not twofactor.is_enabled(user):
+            return cast(HttpResponse, super().form_valid(form))
+        # The password was right; the session stays anonymous until the second step succeeds.
+        self.request.session[twofactor.SESSION_PENDING] = {
+            "user_id": user.pk,
+            "backend": getattr(user, "backend", "resonanz.accounts.backends.HandleOrEmailBackend"),
+            "next": self.get_success_url(),
+        }
+        return redirect("accounts:login_second_step")
+
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         locked = lockout.locked_out(self.request, str(form.data.get("username", "")))
         if locked is not None:  # this attempt was the last one allowed
@@ -90,6 +105,87 @@ class ThrottledLoginView(auth_views.LoginView):
 
 
 login = ThrottledLoginView.as_view()
+
+
+def login_second_step(request: HttpRequest) -> HttpResponse:
+    """Asks for a TOTP or recovery code; wrong codes count against the same lockout as wrong passwords."""
+    pending = request.session.get(twofactor.SESSION_PENDING)
+    user = User.objects.filter(pk=pending["user_id"], is_active=True).first() if pending else None
+    if pending is None or user is None:
+        return redirect("accounts:login")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST":
+        locked = lockout.locked_out(request, user.username)
+        if locked is not None:
+            return locked_out_page(request, locked)
+        if form.is_valid() and twofactor.verify(user, form.cleaned_data["code"]):
+            lockout.record_success(user.username)
+            del request.session[twofactor.SESSION_PENDING]
+            auth_login(request, user, backend=pending["backend"])
+            request.session[twofactor.SESSION_VERIFIED] = True
+            return redirect(pending["next"])
+        lockout.record_failure(request, user.username)
+        locked = lockout.locked_out(request, user.username)
+        if locked is not None:
+            return locked_out_page(request, locked)
+        form.add_error("code", _("The code is not correct."))
+    return render(request, "accounts/login_second_step.html", {"form": form})
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Enrolment: show the secret and otpauth URI, switch on after a correct code, show recovery codes once."""
+    user = cast(User, request.user)
+    if twofactor.is_enabled(user):
+        context = {
+            "enabled": True,
+            "remaining": twofactor.remaining_recovery_codes(user),
+            "disable_form": DisableSecondFactorForm(),
+        }
+        return render(request, "accounts/two_factor.html", context)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = twofactor.confirm_enrolment(user, form.cleaned_data["code"])
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            request.session[twofactor.SESSION_VERIFIED] = True  # proven just now
+            messages.success(request, _("The second factor is switched on."))
+            return render(request, "accounts/two_factor_codes.html", {"codes": codes})
+    secret, uri = twofactor.start_enrolment(user)
+    return render(request, "accounts/two_factor.html", {"secret": secret, "uri": uri, "form": form})
+
+
+@login_required
+@require_POST
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    form = DisableSecondFactorForm(request.POST)
+    if form.is_valid():
+        try:
+            twofactor.disable(user, password=form.cleaned_data["password"], code=form.cleaned_data["code"])
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The second factor is switched off."))
+            return redirect("accounts:settings")
+    context = {"enabled": True, "remaining": twofactor.remaining_recovery_codes(user), "disable_form": form}
+    return render(request, "accounts/two_factor.html", context, status=400)
+
+
+@login_required
+@require_POST
+def brand_two_factor(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    try:
+        brand = selectors.get_brand(brand_slug)
+        twofactor.set_staff_requirement(brand, on=request.POST.get("on") == "1", by=request.user)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        return error_response(request, exc)
+    messages.success(request, _("The setting was saved."))
+    return redirect("accounts:settings")
 
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):
@@ -134,6 +230,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "token_form": TokenForm(),
         "delete_form": DeleteAccountForm(),
         "new_token": request.session.pop("new_token", None),
+        "two_factor_enabled": twofactor.is_enabled(request.user),
     }
     return render(request, "accounts/settings.html", context)
 

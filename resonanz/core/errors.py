@@ -51,3 +51,9 @@ class InvalidInput(DomainError):
         self.errors = dict(errors)
         summary = "; ".join(f"{field}: {message}" for field, message in self.errors.items())
         super().__init__(summary, field=next(iter(self.errors), None))
+
+
+class SecondFactorRequired(NotAllowed):
+    """The brand requires staff to use a second factor and this user has not switched one on."""
+
+    code = "second_factor_required"

@@ -8,12 +8,12 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import User
 from resonanz.accounts.selectors import get_brand
-from resonanz.core.errors import DomainError, NotAllowed, NotFound
+from resonanz.core.errors import DomainError, NotAllowed, NotFound, SecondFactorRequired
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponse)
@@ -39,6 +39,9 @@ def brand_view(
 
 def error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """A domain error as a page (or an htmx fragment) with its status code and message."""
+    if isinstance(exc, SecondFactorRequired):  # not a dead end: straight to the enrolment page
+        messages.warning(request, exc.message)
+        return redirect("accounts:two_factor")
     headers = {"Retry-After": str(exc.retry_after)} if hasattr(exc, "retry_after") else None
     template = "core/error_fragment.html" if getattr(request, "htmx", False) else "core/error.html"
     response = render(request, template, {"error": exc}, status=exc.status)

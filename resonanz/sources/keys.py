@@ -22,6 +22,7 @@ from resonanz.sources.crypto import CredentialError, current_keys, legacy_keys
 ENCRYPTED_FIELDS: tuple[tuple[str, str], ...] = (
     ("sources.Channel", "credentials"),
     ("inbox.WebhookEndpoint", "secret"),
+    ("accounts.TwoFactor", "secret"),
 )
 
 
