@@ -45,7 +45,7 @@ def check_staff_second_factor(user: AnyUser | None, brand: Brand, minimum: Role)
     if not brand.staff_require_second_factor or minimum.rank < Role.AGENT.rank:
         return
     role = role_of(user, brand)
-    if role is None or role.rank < Role.MODERATOR.rank or user is None:
+    if role is None or role.rank < Role.MODERATOR.rank or not isinstance(user, User):
         return
     if not TwoFactor.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists():
         raise SecondFactorRequired(

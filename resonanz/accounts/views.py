@@ -134,7 +134,7 @@ def login_second_step(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Enrolment: show the secret and otpauth URI, switch on after a correct code, show recovery codes once."""
+    """Enrolment: show the secret and otpauth URI, switch on after a valid code, show recovery codes once."""
     user = cast(User, request.user)
     if twofactor.is_enabled(user):
         context = {
