@@ -27,6 +27,11 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     preferred_language = models.CharField(_("language"), max_length=8, blank=True)
     is_anonymised = models.BooleanField(default=False)
+    # True by default so that accounts from before verification existed (and admins, demo and factory
+    # users) count as verified; only sign_up() creates unverified accounts.
+    email_verified = models.BooleanField(_("e-mail address confirmed"), default=True)
+    # Mirrors a confirmed TwoFactor row, so the check on every request needs no extra query.
+    second_factor_on = models.BooleanField(default=False, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique")]

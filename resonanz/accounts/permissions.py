@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from resonanz.accounts.models import Brand, Membership, Role, TwoFactor, User
+from resonanz.accounts.models import Brand, Membership, Role, User
 from resonanz.core.errors import NotAllowed, SecondFactorRequired
 
 AnyUser = User | AnonymousUser
@@ -47,7 +47,7 @@ def check_staff_second_factor(user: AnyUser | None, brand: Brand, minimum: Role)
     role = role_of(user, brand)
     if role is None or role.rank < Role.MODERATOR.rank or not isinstance(user, User):
         return
-    if not TwoFactor.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists():
+    if not user.second_factor_on:
         raise SecondFactorRequired(
             _("%(brand)s requires staff to use a second factor: switch it on in your account settings.")
             % {"brand": brand.name}

@@ -39,11 +39,16 @@ def sign_up(*, username: str, email: str, password: str, brand: Brand | None = N
         raise InvalidInput(errors)
     try:
         with transaction.atomic():
-            user = User.objects.create_user(username=username, email=email, password=password)
+            user = User.objects.create_user(
+                username=username, email=email, password=password, email_verified=False
+            )
             if brand is not None:
                 Membership.objects.create(brand=brand, user=user, role=Role.MEMBER)
     except IntegrityError as exc:  # a concurrent sign-up took the name between check and insert
         raise InvalidInput({"username": _("This user name is taken.")}) from exc
+    from resonanz.accounts.verification import send_verification
+
+    send_verification(user)
     return user
 
 

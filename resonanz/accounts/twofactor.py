@@ -22,9 +22,7 @@ SESSION_PENDING = "second_factor_pending"
 
 
 def is_enabled(user: AnyUser | None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return TwoFactor.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists()
+    return isinstance(user, User) and user.second_factor_on
 
 
 def _secret(record: TwoFactor) -> str:
@@ -61,6 +59,8 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
     record.confirmed_at = timezone.now()
     record.last_step = step
     record.save(update_fields=["recovery_hashes", "confirmed_at", "last_step", "updated_at"])
+    user.second_factor_on = True
+    user.save(update_fields=["second_factor_on"])
     return codes
 
 
@@ -100,6 +100,8 @@ def disable(user: User, *, password: str, code: str) -> None:
     if errors:
         raise InvalidInput(errors)
     TwoFactor.objects.filter(user=user).delete()
+    user.second_factor_on = False
+    user.save(update_fields=["second_factor_on"])
 
 
 def set_staff_requirement(brand: Brand, *, on: bool, by: AnyUser) -> Brand:

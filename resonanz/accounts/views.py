@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from resonanz.accounts import lockout, selectors, services, twofactor
+from resonanz.accounts import lockout, selectors, services, twofactor, verification
 from resonanz.accounts.forms import (
     DeleteAccountForm,
     DisableSecondFactorForm,
@@ -58,7 +58,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             auth_login(request, user, backend="resonanz.accounts.backends.HandleOrEmailBackend")
             messages.success(
-                request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.username}
+                request,
+                _("Welcome, %(name)s! Please confirm your e-mail address with the link we sent you.")
+                % {"name": user.username},
             )
             return redirect(f"/b/{brand_slug}/" if brand_slug else _safe_next(request))
     return render(request, "accounts/signup.html", {"form": form, "brand_slug": brand_slug})
@@ -130,6 +132,29 @@ def login_second_step(request: HttpRequest) -> HttpResponse:
             return locked_out_page(request, locked)
         form.add_error("code", _("The code is not correct."))
     return render(request, "accounts/login_second_step.html", {"form": form})
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        verification.confirm(token)
+    except DomainError as exc:
+        return error_response(request, exc)
+    messages.success(request, _("Your e-mail address is confirmed. You can post now."))
+    return redirect("accounts:settings" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+@require_POST
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    try:
+        check_rate("signup", client_key(request))
+    except DomainError as exc:
+        return error_response(request, exc)
+    user = cast(User, request.user)
+    if not user.email_verified:
+        verification.send_verification(user)
+        messages.success(request, _("We sent you a new link."))
+    return redirect("accounts:settings")
 
 
 @login_required

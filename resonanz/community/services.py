@@ -65,6 +65,8 @@ def _enqueue_entered(post: Post, *, edited: bool = False) -> None:
 
 def _ensure_participant(user: AnyUser, brand: Brand) -> User:
     member = check_authenticated(user)
+    if not member.email_verified:
+        raise NotAllowed(_("Please confirm your e-mail address first: open the link we sent you by e-mail."))
     _check_not_restricted(member, brand)
     join_brand(member, brand=brand)  # writing in a brand community makes you its member
     return member
