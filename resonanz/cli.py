@@ -182,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_optional(sub: argparse._SubParsersAction) -> None:
     """Subcommands owned by the domain apps (train, classify, evaluate, import, …)."""
+    from resonanz.accounts.commands import register as register_accounts
     from resonanz.classify.commands import register as register_classify
     from resonanz.inbox.commands import register as register_inbox
     from resonanz.insights.commands import register as register_insights
@@ -191,6 +192,7 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
     from resonanz.sources.commands import register as register_sources
 
     for register in (
+        register_accounts,
         register_classify,
         register_moderation,
         register_roles,

@@ -104,6 +104,15 @@ def disable(user: User, *, password: str, code: str) -> None:
     user.save(update_fields=["second_factor_on"])
 
 
+@transaction.atomic
+def reset(user: User) -> bool:
+    """Remove the factor without a code (operators only, from the CLI); True if there was one."""
+    deleted, _counts = TwoFactor.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(second_factor_on=False)
+    user.second_factor_on = False
+    return bool(deleted)
+
+
 def set_staff_requirement(brand: Brand, *, on: bool, by: AnyUser) -> Brand:
     check_role(by, brand, Role.ADMIN)
     brand.staff_require_second_factor = on

@@ -189,3 +189,15 @@ def test_brand_setting_forces_staff_to_enrol(client: Client):
     brand.save()
     client.force_login(boss)  # without a second factor, but the brand no longer requires one
     assert client.get("/b/elbe/moderation/staff/").status_code == 200
+
+
+def test_cli_resets_a_lost_second_factor(capsys):
+    from resonanz.cli import main
+
+    user = UserFactory.create(username="jonas", password=PASSWORD)
+    _enrol(user)
+    assert main(["reset-second-factor", "Jonas"]) == 0
+    assert not _on(user) and not TwoFactor.objects.filter(user=user).exists()
+    assert main(["reset-second-factor", "jonas"]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert main(["reset-second-factor", "niemand"]) == 1
