@@ -9,6 +9,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from resonanz.accounts.models import User
@@ -41,6 +42,10 @@ def error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """A domain error as a page (or an htmx fragment) with its status code and message."""
     if isinstance(exc, SecondFactorRequired):  # not a dead end: straight to the enrolment page
         messages.warning(request, exc.message)
+        if getattr(request, "htmx", False):  # a whole page, not a fragment swapped into this one
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("accounts:two_factor")
+            return response
         return redirect("accounts:two_factor")
     headers = {"Retry-After": str(exc.retry_after)} if hasattr(exc, "retry_after") else None
     template = "core/error_fragment.html" if getattr(request, "htmx", False) else "core/error.html"

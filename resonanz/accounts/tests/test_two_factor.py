@@ -172,6 +172,8 @@ def test_brand_setting_forces_staff_to_enrol(client: Client):
     client.force_login(moderator)
     page = client.get("/b/elbe/moderation/staff/")
     assert page.status_code == 302 and page["Location"] == ENROL
+    fragment = client.get("/b/elbe/moderation/staff/", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 204 and fragment["HX-Redirect"] == ENROL
 
     _token, plain = create_api_token(moderator, name="bot")
     api = Client()
