@@ -24,6 +24,7 @@ from resonanz.accounts.models import User
 SOURCES: dict[str, tuple[str, ...]] = {
     "accounts.Membership": ("user",),
     "accounts.ApiToken": ("user",),
+    "accounts.TwoFactor": ("user",),  # when it was switched on; never the key or the recovery codes
     "community.Thread": ("author",),
     "community.Post": ("author",),
     "community.Reaction": ("user",),
@@ -63,7 +64,7 @@ HANDLE_FIELDS: dict[str, tuple[str, ...]] = {
 
 # Never exported, whatever the model: secrets and hashes are no information about the person and would
 # let whoever obtains the file act as them.
-SECRET_FIELDS = frozenset({"password", "key_hash", "secret", "credentials"})
+SECRET_FIELDS = frozenset({"password", "key_hash", "secret", "credentials", "recovery_hashes"})
 
 
 def handles_of(user: User) -> set[str]:

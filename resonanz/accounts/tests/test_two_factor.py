@@ -203,3 +203,14 @@ def test_cli_resets_a_lost_second_factor(capsys):
     assert main(["reset-second-factor", "jonas"]) == 0
     assert "nothing changed" in capsys.readouterr().out
     assert main(["reset-second-factor", "niemand"]) == 1
+
+
+def test_export_names_the_factor_but_not_its_secrets():
+    from resonanz.community.privacy import export_user_data
+
+    user = UserFactory.create(username="karla", password=PASSWORD)
+    _enrol(user)
+    text = str(export_user_data(user))
+    record = TwoFactor.objects.get(user=user)
+    assert "confirmed_at" in text
+    assert record.secret not in text and record.recovery_hashes[0] not in text
