@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 
 from resonanz.community.models import Thread
 from resonanz.community.tests.factories import category_factory
@@ -22,6 +25,11 @@ def test_visitor_signs_up_writes_a_thread_and_switches_language(live_server, bro
     page.get_by_label("Passwort").fill("ein-sicheres-passwort")
     page.get_by_role("button", name="Registrieren").click()
     page.wait_for_url(f"{live_server.url}/b/{brand.slug}/")
+    # Posting waits for the e-mail address to be confirmed: open the link from the welcome mail.
+    [welcome] = [m for m in mail.outbox if m.to == ["lena@example.org"]]
+    path = re.search(r"https?://[^/\s]+(/accounts/\S+)", welcome.body).group(1)
+    page.goto(f"{live_server.url}{path}")
+    page.goto(f"{live_server.url}/b/{brand.slug}/")
 
     page.get_by_role("link", name="Neues Thema").first.click()
     page.get_by_label("Titel").fill("Fahrrad im Regionalexpress?")
