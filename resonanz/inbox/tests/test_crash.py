@@ -19,26 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from resonanz.inbox.tests.midbatch import COUNT_SCRIPT  # one definition of what is counted
+
 pytestmark = pytest.mark.slow
 
 ROWS = 3000
 THREADS = 400
 KILLS = 20
-COUNT_SCRIPT = """
-import json
-from django.db.models import Count, Sum
-from resonanz.inbox.models import Conversation, InboundItem, Message
-dupes = Message.objects.values("channel_id", "external_id").annotate(n=Count("id")).filter(n__gt=1).count()
-print(json.dumps({
-    "messages": Message.objects.count(),
-    "distinct": Message.objects.values("external_id").distinct().count(),
-    "dupes": dupes,
-    "conversations": Conversation.objects.count(),
-    "counted": Conversation.objects.aggregate(n=Sum("message_count"))["n"],
-    "pending": InboundItem.objects.filter(state="pending").count(),
-    "items": InboundItem.objects.count(),
-}))
-"""
 
 
 def _run(env: dict[str, str], *args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
